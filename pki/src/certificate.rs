@@ -17,3 +17,25 @@ impl CertificateView {
         Self { common_name: None }
     }
 }
+
+/// What a certificate is for, by NCA's profiles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// Authentication (log in to egov): clientAuth, or policy 1.2.398.3.3.2.4 / .2.2.
+    Auth,
+    /// Signing: nonRepudiation, emailProtection, or policy 1.2.398.3.3.2.3 / .2.1.
+    Sign,
+    /// Neither (a CA certificate, a TLS server, …).
+    Other,
+}
+
+/// Who holds a certificate, by NCA's extended key usages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Holder {
+    /// An individual (1.2.398.3.3.4.1.1).
+    Individual,
+    /// A legal entity's employee (1.2.398.3.3.4.1.2 and roles under it).
+    LegalEntity,
+}
