@@ -1,0 +1,114 @@
+//! Command-line arguments. Field names and flags are the stable interface other checks depend on.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Qoltanba: NCA-compatible keys, certificates and signatures on the desktop.
+#[derive(Debug, Parser)]
+#[command(name = "qoltanba", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show what a .p12 key store, a certificate (.cer/.pem/.der) or a CMS signature holds.
+    Inspect {
+        /// The file to inspect.
+        file: PathBuf,
+        /// The key store password (a .p12 needs one).
+        #[arg(long, env = "QOLTANBA_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// Print stable JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign a file: CAdES-BES CMS SignedData with SHA-256 and RSA.
+    Sign {
+        /// The file to sign.
+        file: PathBuf,
+        /// The signer's PKCS#12 key store (e.g. RSA256_<SKI>.p12).
+        #[arg(long)]
+        key: PathBuf,
+        /// The key store password.
+        #[arg(long, env = "QOLTANBA_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// Leave the content out of the signature (a detached signature).
+        #[arg(long)]
+        detached: bool,
+        /// Write base64 text instead of DER.
+        #[arg(long)]
+        base64: bool,
+        /// Where to write the signature.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Verify a CMS signature (DER, PEM or base64); exit 0 valid, 1 invalid or untrusted, 2 error.
+    Verify {
+        /// The signature file.
+        signature: PathBuf,
+        /// The signed content, for a detached signature.
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Trust anchors (PEM or DER certificates); repeat for several. Without any, the chain is not checked.
+        #[arg(long = "trust")]
+        trust: Vec<PathBuf>,
+        /// CRLs to check revocation against; repeat for several.
+        #[arg(long = "crl")]
+        crl: Vec<PathBuf>,
+        /// Check the chain as of this time (RFC 3339) instead of now.
+        #[arg(long)]
+        at: Option<String>,
+        /// Where to write the signed content of an attached signature.
+        #[arg(long)]
+        extract: Option<PathBuf>,
+        /// Print stable JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate an RSA key pair on this machine, written as PKCS#8 PEM.
+    Keygen {
+        /// Where to write the private key.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Key size in bits.
+        #[arg(long, default_value_t = 2048)]
+        bits: usize,
+        /// Encrypt the private key with this password (PBES2, AES-256).
+        #[arg(long, env = "QOLTANBA_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// Also write the public key (SubjectPublicKeyInfo PEM) here.
+        #[arg(long)]
+        public: Option<PathBuf>,
+    },
+    /// Make a PKCS#10 certificate request with NCA's subject layout, written as PEM.
+    Csr {
+        /// The private key (PKCS#8 PEM from `qoltanba keygen`).
+        #[arg(long)]
+        key: PathBuf,
+        /// The private key's password, when it is encrypted.
+        #[arg(long, env = "QOLTANBA_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// The holder's IIN (12 digits, check digit verified).
+        #[arg(long)]
+        iin: String,
+        /// Surname, as in the ID card (e.g. ӘБІЛОВ).
+        #[arg(long)]
+        surname: String,
+        /// Given name.
+        #[arg(long)]
+        name: String,
+        /// Patronymic, if any.
+        #[arg(long)]
+        patronymic: Option<String>,
+        /// E-mail address, if any.
+        #[arg(long)]
+        email: Option<String>,
+        /// Where to write the request.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}

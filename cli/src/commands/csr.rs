@@ -1,0 +1,47 @@
+//! `qoltanba csr`: a PKCS#10 request with NCA's subject layout, signed by the given key.
+
+use super::{Outcome, read, write};
+use crate::error::CliError;
+use qoltanba_pki::csr::{self, SubjectName};
+use qoltanba_pki::iin::Iin;
+use qoltanba_pki::key;
+use qoltanba_pki::signer::SoftwareSigner;
+use std::path::PathBuf;
+use zeroize::Zeroizing;
+
+/// The arguments of `csr`.
+pub struct Request {
+    pub key: PathBuf,
+    pub password: Option<Zeroizing<String>>,
+    pub iin: String,
+    pub surname: String,
+    pub name: String,
+    pub patronymic: Option<String>,
+    pub email: Option<String>,
+    pub output: PathBuf,
+}
+
+pub fn run(request: &Request) -> Result<Outcome, CliError> {
+    let iin: Iin = request.iin.parse().map_err(|e| CliError::Usage(format!("--iin {}: {e}", request.iin)))?;
+    let pem = Zeroizing::new(read(&request.key)?);
+    let text = std::str::from_utf8(&pem).map_err(|_| CliError::unreadable(&request.key, "not PEM text"))?;
+    let private = match &request.password {
+        Some(password) => key::private_key_from_encrypted_pem(text, password),
+        None => key::private_key_from_pem(text),
+    }
+    .map_err(|e| CliError::unreadable(&request.key, e))?;
+    let signer = SoftwareSigner::new(private).map_err(|e| CliError::Crypto(e.to_string()))?;
+    let subject = SubjectName {
+        surname: request.surname.clone(),
+        name: request.name.clone(),
+        patronymic: request.patronymic.clone(),
+        iin: iin.to_string(),
+        email: request.email.clone(),
+        country: "KZ".to_owned(),
+    };
+    let request_pem = csr::build(&subject, &signer)
+        .and_then(|req| csr::to_pem(&req))
+        .map_err(|e| CliError::Crypto(e.to_string()))?;
+    write(&request.output, request_pem.as_bytes())?;
+    Ok(Outcome::Success)
+}

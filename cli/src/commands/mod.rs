@@ -1,0 +1,60 @@
+//! One module per command; each returns an [`Outcome`] or a [`CliError`].
+
+mod csr;
+mod inspect;
+mod keygen;
+mod sign;
+mod verify;
+
+use crate::args::Command;
+use crate::error::CliError;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// How a command that ran to the end came out.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done, or the signature is valid (exit 0).
+    Success,
+    /// A definite negative answer: an invalid signature or an untrusted chain (exit 1).
+    Negative,
+}
+
+impl Outcome {
+    /// The process exit code.
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            Self::Success => ExitCode::SUCCESS,
+            Self::Negative => ExitCode::from(1),
+        }
+    }
+}
+
+/// Runs one command.
+pub fn run(command: Command) -> Result<Outcome, CliError> {
+    match command {
+        Command::Inspect { file, password, json } => inspect::run(&file, password.as_deref(), json),
+        Command::Sign { file, key, password, detached, base64, output } => {
+            sign::run(&sign::Request { file, key, password: password.into(), detached, base64, output })
+        }
+        Command::Verify { signature, data, trust, crl, at, extract, json } => {
+            verify::run(&verify::Request { signature, data, trust, crl, at, extract, json })
+        }
+        Command::Keygen { output, bits, password, public } => {
+            keygen::run(&output, bits, password.map(Into::into), public.as_deref())
+        }
+        Command::Csr { key, password, iin, surname, name, patronymic, email, output } => {
+            csr::run(&csr::Request { key, password: password.map(Into::into), iin, surname, name, patronymic, email, output })
+        }
+    }
+}
+
+/// Reads a whole file, naming it in the error.
+pub fn read(path: &Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(CliError::io(path))
+}
+
+/// Writes a whole file, naming it in the error.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    std::fs::write(path, bytes).map_err(CliError::io(path))
+}
