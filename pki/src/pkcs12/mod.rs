@@ -38,5 +38,3 @@ pub fn nca_file_name(purpose: Purpose, ski: &[u8]) -> String {
     format!("{prefix}{}.p12", hex::encode(ski))
 }
 
-#[cfg(test)]
-mod tests;

@@ -31,28 +31,33 @@ pub fn read(der_or_ber: &[u8], password: &str) -> Result<KeyStore, Pkcs12Error> 
     if let Some(mac_data) = &pfx.mac_data
         && !mac::verify(mac_data, content, password)?
     {
-        return Err(match open_content(content, password) {
-            Ok((_, decrypted)) if decrypted > 0 => Pkcs12Error::BadMac,
-            _ => Pkcs12Error::WrongPassword,
-        });
+        return Err(if password_decrypts(content, password) { Pkcs12Error::BadMac } else { Pkcs12Error::WrongPassword });
     }
-    open_content(content, password).map(|(items, _)| assemble(items))
+    let mut reader = BagReader { password, items: Vec::new(), decrypted: 0, lenient: false };
+    let infos: Vec<Any> = decode_ber(content)?;
+    infos.iter().try_for_each(|info| reader.content_info(info))?;
+    Ok(assemble(reader.items))
 }
 
-/// Reads every bag of the authenticated safe; also counts what had to be decrypted.
-fn open_content(auth_safe: &[u8], password: &str) -> Result<(Vec<Item>, usize), Pkcs12Error> {
-    let mut reader = BagReader { password, items: Vec::new(), decrypted: 0 };
-    let infos: Vec<Any> = decode_ber(auth_safe)?;
-    for info in &infos {
-        reader.content_info(info)?;
+/// After a MAC failure: true when at least one encrypted item decrypts to something well-formed,
+/// i.e. the password is right and the file was altered. Damaged items are skipped, not fatal.
+fn password_decrypts(content: &[u8], password: &str) -> bool {
+    let mut reader = BagReader { password, items: Vec::new(), decrypted: 0, lenient: true };
+    if let Ok(infos) = decode_ber::<Vec<Any>>(content) {
+        for info in &infos {
+            let _ = reader.content_info(info);
+        }
     }
-    Ok((reader.items, reader.decrypted))
+    reader.decrypted > 0
 }
 
 struct BagReader<'p> {
     password: &'p str,
     items: Vec<Item>,
+    /// Encrypted items that decrypted and parsed.
     decrypted: usize,
+    /// Skip damaged bags instead of failing (used only to classify a MAC failure).
+    lenient: bool,
 }
 
 impl BagReader<'_> {
@@ -66,7 +71,9 @@ impl BagReader<'_> {
             ID_ENCRYPTED_DATA => {
                 let encrypted: EncryptedContentInfo = decode_any(info)?;
                 let plain = self.encrypted_data(&encrypted.content)?;
-                self.safe_contents(&plain, 0)
+                let bags: SafeContents = decode_ber(&plain)?;
+                self.decrypted += 1;
+                self.bags(&bags, 0)
             }
             other => Err(Pkcs12Error::UnsupportedAlgorithm(other)),
         }
@@ -78,17 +85,25 @@ impl BagReader<'_> {
             .encrypted_content
             .as_ref()
             .ok_or_else(|| Pkcs12Error::Malformed("encryptedData without content".into()))?;
-        let plain = pbe::decrypt(&info.content_enc_alg, self.password, ciphertext.as_bytes())?;
-        self.decrypted += 1;
-        Ok(plain)
+        pbe::decrypt(&info.content_enc_alg, self.password, ciphertext.as_bytes())
     }
 
     fn safe_contents(&mut self, bytes: &[u8], depth: usize) -> Result<(), Pkcs12Error> {
+        let bags: SafeContents = decode_ber(bytes)?;
+        self.bags(&bags, depth)
+    }
+
+    fn bags(&mut self, bags: &[SafeBag], depth: usize) -> Result<(), Pkcs12Error> {
         if depth > MAX_NESTING {
             return Err(Pkcs12Error::Malformed("safe contents nested too deeply".into()));
         }
-        let bags: SafeContents = decode_ber(bytes)?;
-        bags.iter().try_for_each(|bag| self.bag(bag, depth))
+        for bag in bags {
+            match self.bag(bag, depth) {
+                Err(_) if self.lenient => {}
+                other => other?,
+            }
+        }
+        Ok(())
     }
 
     fn bag(&mut self, bag: &SafeBag, depth: usize) -> Result<(), Pkcs12Error> {
@@ -97,8 +112,9 @@ impl BagReader<'_> {
             pkcs12::PKCS_12_PKCS8_KEY_BAG_OID => {
                 let shrouded: EncryptedPrivateKeyInfo = decode_explicit_0(&bag.bag_value)?;
                 let plain = pbe::decrypt(&shrouded.encryption_algorithm, self.password, shrouded.encrypted_data.as_bytes())?;
+                let key = private_key(&plain)?;
                 self.decrypted += 1;
-                self.items.push(Item::Key(private_key(&plain)?, attributes));
+                self.items.push(Item::Key(key, attributes));
             }
             pkcs12::PKCS_12_KEY_BAG_OID => {
                 let key: PrivateKeyInfo = decode_explicit_0(&bag.bag_value)?;
@@ -112,7 +128,7 @@ impl BagReader<'_> {
             }
             pkcs12::PKCS_12_SAFE_CONTENTS_BAG_OID => {
                 let nested: SafeContents = decode_explicit_0(&bag.bag_value)?;
-                nested.iter().try_for_each(|inner| self.bag(inner, depth + 1))?;
+                self.bags(&nested, depth + 1)?;
             }
             // CRL and secret bags carry nothing an entry needs.
             _ => {}
