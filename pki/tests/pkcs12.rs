@@ -33,8 +33,10 @@ fn nca_files() -> Vec<(PathBuf, String)> {
 fn nca_sign() -> &'static [u8] {
     static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
     BYTES.get_or_init(|| {
-        std::fs::read(Path::new(NCA_DIR).join("personal-active/RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.p12"))
-            .expect("NCA SIGN key store")
+        std::fs::read(
+            Path::new(NCA_DIR).join("personal-active/RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.p12"),
+        )
+        .expect("NCA SIGN key store")
     })
 }
 
@@ -147,7 +149,8 @@ fn writes_ski_as_default_key_id_and_pairs_by_it() {
     let nca = nca_store();
     let cert = nca.entries[0].certificate.clone();
     let key = zeroize::Zeroizing::new(nca.entries[0].private_key_pkcs8().expect("key").to_vec());
-    let store = KeyStore { entries: vec![Entry::new(Some("mine".into()), cert, key)], extra_certificates: vec![] };
+    let store =
+        KeyStore { entries: vec![Entry::new(Some("mine".into()), cert, key)], extra_certificates: vec![] };
     let bytes = pkcs12::write(&store, "p", &fast(Format::Legacy)).expect("write");
     let read_back = pkcs12::read(&bytes, "p").expect("read");
     assert_eq!(read_back.entries[0].alias.as_deref(), Some("mine"));
@@ -234,7 +237,11 @@ fn openssl_open(file: &str, password: &str, legacy: bool) -> Option<(String, Vec
 fn openssl_opens_our_modern_output() {
     let store = nca_store();
     let dir = tempfile::tempdir().expect("temp dir");
-    let file = write_temp(&dir, "modern.p12", &pkcs12::write(&store, "s3cret", &fast(Format::Modern)).expect("write"));
+    let file = write_temp(
+        &dir,
+        "modern.p12",
+        &pkcs12::write(&store, "s3cret", &fast(Format::Modern)).expect("write"),
+    );
     let Some((info, public)) = openssl_open(&file, "s3cret", false) else { return };
     assert!(info.contains("MAC: sha256"), "{info}");
     assert!(info.contains("PBES2, PBKDF2, AES-256-CBC"), "{info}");
@@ -245,7 +252,11 @@ fn openssl_opens_our_modern_output() {
 fn openssl_opens_our_legacy_output() {
     let store = nca_store();
     let dir = tempfile::tempdir().expect("temp dir");
-    let file = write_temp(&dir, "legacy.p12", &pkcs12::write(&store, "s3cret", &fast(Format::Legacy)).expect("write"));
+    let file = write_temp(
+        &dir,
+        "legacy.p12",
+        &pkcs12::write(&store, "s3cret", &fast(Format::Legacy)).expect("write"),
+    );
     let Some((info, public)) = openssl_open(&file, "s3cret", true) else { return };
     assert!(info.contains("MAC: sha1"), "{info}");
     assert!(info.contains("pbeWithSHA1And3-KeyTripleDES-CBC"), "{info}");
@@ -264,21 +275,41 @@ fn nca_pem(dir: &tempfile::TempDir) -> Option<String> {
 fn reads_openssl_exports_default_and_legacy() {
     let dir = tempfile::tempdir().expect("temp dir");
     let Some(pem) = nca_pem(&dir) else { return };
-    let chain = write_temp(&dir, "auth.pem", &std::fs::read(
-        Path::new(NCA_DIR).join("personal-active/AUTH_RSA256_b2c70a9ff7a5dc59de0ccc3c0ddde3437cc1f12d.cer"),
-    ).expect("AUTH cert"));
+    let chain = write_temp(
+        &dir,
+        "auth.pem",
+        &std::fs::read(
+            Path::new(NCA_DIR)
+                .join("personal-active/AUTH_RSA256_b2c70a9ff7a5dc59de0ccc3c0ddde3437cc1f12d.cer"),
+        )
+        .expect("AUTH cert"),
+    );
     let nca = nca_store();
     for legacy in [false, true] {
         let out = dir.path().join(format!("openssl-{legacy}.p12"));
         let out = out.to_str().expect("path");
-        let mut args = vec!["pkcs12", "-export", "-in", &pem, "-certfile", &chain, "-name", "from openssl", "-out", out, "-passout", "pass:pw"];
+        let mut args = vec![
+            "pkcs12",
+            "-export",
+            "-in",
+            &pem,
+            "-certfile",
+            &chain,
+            "-name",
+            "from openssl",
+            "-out",
+            out,
+            "-passout",
+            "pass:pw",
+        ];
         if legacy {
             args.push("-legacy");
         }
         if ok("openssl", &args, None).is_none() {
             return;
         }
-        let store = pkcs12::read(&std::fs::read(out).expect("read export"), "pw").expect("our reader opens it");
+        let store =
+            pkcs12::read(&std::fs::read(out).expect("read export"), "pw").expect("our reader opens it");
         assert_eq!(store.entries.len(), 1);
         assert_eq!(store.entries[0].alias.as_deref(), Some("from openssl"));
         assert_eq!(store.entries[0].certificate, nca.entries[0].certificate);
@@ -288,7 +319,11 @@ fn reads_openssl_exports_default_and_legacy() {
 }
 
 fn keytool_list(file: &str, password: &str) -> Option<String> {
-    let out = ok("keytool", &["-list", "-v", "-keystore", file, "-storetype", "PKCS12", "-storepass", password], None)?;
+    let out = ok(
+        "keytool",
+        &["-list", "-v", "-keystore", file, "-storetype", "PKCS12", "-storepass", password],
+        None,
+    )?;
     Some(String::from_utf8_lossy(&out).to_string())
 }
 
@@ -298,7 +333,8 @@ fn keytool_lists_our_output_as_private_key_entry() {
     let alias = store.entries[0].alias.clone().expect("alias");
     let dir = tempfile::tempdir().expect("temp dir");
     for format in [Format::Modern, Format::Legacy] {
-        let file = write_temp(&dir, "ours.p12", &pkcs12::write(&store, "s3cret", &fast(format)).expect("write"));
+        let file =
+            write_temp(&dir, "ours.p12", &pkcs12::write(&store, "s3cret", &fast(format)).expect("write"));
         let Some(listing) = keytool_list(&file, "s3cret") else { return };
         assert!(listing.contains("Entry type: PrivateKeyEntry"), "{format:?}: {listing}");
         assert!(listing.contains(&format!("Alias name: {alias}")), "{format:?}: {listing}");
@@ -311,8 +347,21 @@ fn reads_keytool_genkeypair_store() {
     let file = dir.path().join("java.p12");
     let file = file.to_str().expect("path");
     let args = [
-        "-genkeypair", "-storetype", "PKCS12", "-keystore", file, "-storepass", "javapass", "-alias", "javakey",
-        "-keyalg", "EC", "-dname", "CN=Java Test", "-validity", "10",
+        "-genkeypair",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        file,
+        "-storepass",
+        "javapass",
+        "-alias",
+        "javakey",
+        "-keyalg",
+        "EC",
+        "-dname",
+        "CN=Java Test",
+        "-validity",
+        "10",
     ];
     if ok("keytool", &args, None).is_none() {
         return;
@@ -325,14 +374,18 @@ fn reads_keytool_genkeypair_store() {
     let cert = entry.certificate.as_ref().expect("certificate");
     assert_eq!(cert.tbs_certificate().subject().to_string(), "CN=Java Test");
     assert!(matches!(entry.signer(), Err(Pkcs12Error::UnusableKey)), "an EC key is not an RSA signer");
-    assert!(matches!(pkcs12::read(&std::fs::read(file).expect("read"), "nope"), Err(Pkcs12Error::WrongPassword)));
+    assert!(matches!(
+        pkcs12::read(&std::fs::read(file).expect("read"), "nope"),
+        Err(Pkcs12Error::WrongPassword)
+    ));
 }
 
 #[test]
 fn reads_stores_keytool_rewrites_from_ours() {
     let store = nca_store();
     let dir = tempfile::tempdir().expect("temp dir");
-    let ours = write_temp(&dir, "ours.p12", &pkcs12::write(&store, "s3cret", &fast(Format::Modern)).expect("write"));
+    let ours =
+        write_temp(&dir, "ours.p12", &pkcs12::write(&store, "s3cret", &fast(Format::Modern)).expect("write"));
     for legacy in [false, true] {
         let dest = dir.path().join(format!("java-{legacy}.p12"));
         let dest = dest.to_str().expect("path");
@@ -341,13 +394,26 @@ fn reads_stores_keytool_rewrites_from_ours() {
             args.push("-J-Dkeystore.pkcs12.legacy");
         }
         args.extend([
-            "-importkeystore", "-srckeystore", &ours, "-srcstoretype", "PKCS12", "-srcstorepass", "s3cret",
-            "-destkeystore", dest, "-deststoretype", "PKCS12", "-deststorepass", "javapass", "-noprompt",
+            "-importkeystore",
+            "-srckeystore",
+            &ours,
+            "-srcstoretype",
+            "PKCS12",
+            "-srcstorepass",
+            "s3cret",
+            "-destkeystore",
+            dest,
+            "-deststoretype",
+            "PKCS12",
+            "-deststorepass",
+            "javapass",
+            "-noprompt",
         ]);
         if ok("keytool", &args, None).is_none() {
             return;
         }
-        let java = pkcs12::read(&std::fs::read(dest).expect("read"), "javapass").expect("our reader opens it");
+        let java =
+            pkcs12::read(&std::fs::read(dest).expect("read"), "javapass").expect("our reader opens it");
         assert_eq!(java.entries.len(), 1, "legacy={legacy}");
         assert_eq!(java.entries[0].alias, store.entries[0].alias);
         assert_eq!(java.entries[0].certificate, store.entries[0].certificate);

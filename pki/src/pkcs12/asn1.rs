@@ -55,7 +55,8 @@ pub(crate) fn decode_explicit_0<T>(tlv: &[u8]) -> Result<T, Pkcs12Error>
 where
     T: for<'a> Decode<'a, Error = der::Error>,
 {
-    let mut reader = SliceReader::new_with_encoding_rules(tlv, EncodingRules::Ber).map_err(Pkcs12Error::decoding)?;
+    let mut reader =
+        SliceReader::new_with_encoding_rules(tlv, EncodingRules::Ber).map_err(Pkcs12Error::decoding)?;
     let value = ContextSpecific::<T>::decode_explicit(&mut reader, TagNumber(0))
         .map_err(Pkcs12Error::decoding)?
         .ok_or_else(|| Pkcs12Error::Malformed("bag value is not [0] EXPLICIT".into()))?;

@@ -46,7 +46,8 @@ pub(crate) fn compute(
     password: &str,
     iterations: u32,
 ) -> Result<MacData, Pkcs12Error> {
-    let iterations = i32::try_from(iterations).map_err(|_| Pkcs12Error::Encode("iteration count too large".into()))?;
+    let iterations =
+        i32::try_from(iterations).map_err(|_| Pkcs12Error::Encode("iteration count too large".into()))?;
     let salt = super::pbe::random::<16>()?;
     let (oid, tag) = match digest {
         MacDigest::Sha1 => (ID_SHA_1, tag::<sha1::Sha1>(password, &salt, iterations, content)?),
@@ -78,7 +79,13 @@ where
     <Hmac<D> as KeyInit>::new_from_slice(&key).map_err(|_| Pkcs12Error::Encode("bad MAC key length".into()))
 }
 
-fn check<D>(password: &str, salt: &[u8], iterations: i32, content: &[u8], expected: &[u8]) -> Result<bool, Pkcs12Error>
+fn check<D>(
+    password: &str,
+    salt: &[u8],
+    iterations: i32,
+    content: &[u8],
+    expected: &[u8],
+) -> Result<bool, Pkcs12Error>
 where
     D: Digest + FixedOutputReset + BlockSizeUser + EagerHash,
 {
@@ -94,4 +101,26 @@ where
     let mut mac = keyed::<D>(password, salt, iterations)?;
     mac.update(content);
     Ok(mac.finalize().into_bytes().to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verifies_its_own_mac_and_only_with_the_password() {
+        for digest in [MacDigest::Sha1, MacDigest::Sha256] {
+            let mac = compute(digest, b"content", "pw", 32).expect("compute");
+            assert!(verify(&mac, b"content", "pw").expect("verify"));
+            assert!(!verify(&mac, b"content", "pW").expect("verify"));
+            assert!(!verify(&mac, b"c0ntent", "pw").expect("verify"));
+        }
+    }
+
+    #[test]
+    fn rejects_unknown_mac_digests() {
+        let mut mac = compute(MacDigest::Sha1, b"content", "pw", 1).expect("compute");
+        mac.mac.algorithm.oid = const_oid::db::rfc5912::ID_MD_5;
+        assert!(matches!(verify(&mac, b"content", "pw"), Err(Pkcs12Error::UnsupportedAlgorithm(_))));
+    }
 }

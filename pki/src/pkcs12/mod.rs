@@ -38,3 +38,13 @@ pub fn nca_file_name(purpose: Purpose, ski: &[u8]) -> String {
     format!("{prefix}{}.p12", hex::encode(ski))
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_auth_and_sign_files_with_lowercase_ski() {
+        assert_eq!(nca_file_name(Purpose::Auth, &[0xB2, 0xC7]), "AUTH_RSA256_b2c7.p12");
+        assert_eq!(nca_file_name(Purpose::Sign, &[0x11, 0xC7]), "RSA256_11c7.p12");
+    }
+}

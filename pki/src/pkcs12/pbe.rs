@@ -4,7 +4,9 @@
 //! The PKCS#12 KDF takes the password as a NUL-terminated BMPString; PBES2 takes its UTF-8 bytes.
 
 use cbc::cipher::block_padding::Pkcs7;
-use cbc::cipher::{BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit};
+use cbc::cipher::{
+    BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, InnerIvInit, KeyInit,
+};
 use const_oid::ObjectIdentifier;
 use der::{Decode, Encode};
 use pkcs12::kdf::{Pkcs12KeyType, derive_key_utf8};
@@ -41,8 +43,12 @@ impl Pkcs12Cipher {
         match oid {
             pkcs12::PKCS_12_PBE_WITH_SHAAND3_KEY_TRIPLE_DES_CBC => Some(Self::TripleDes3),
             pkcs12::PKCS_12_PBE_WITH_SHAAND2_KEY_TRIPLE_DES_CBC => Some(Self::TripleDes2),
-            pkcs12::PKCS_12_PBE_WITH_SHAAND128_BIT_RC2_CBC => Some(Self::Rc2 { key_len: 16, effective_bits: 128 }),
-            pkcs12::PKCS_12_PBEWITH_SHAAND40_BIT_RC2_CBC => Some(Self::Rc2 { key_len: 5, effective_bits: 40 }),
+            pkcs12::PKCS_12_PBE_WITH_SHAAND128_BIT_RC2_CBC => {
+                Some(Self::Rc2 { key_len: 16, effective_bits: 128 })
+            }
+            pkcs12::PKCS_12_PBEWITH_SHAAND40_BIT_RC2_CBC => {
+                Some(Self::Rc2 { key_len: 5, effective_bits: 40 })
+            }
             _ => None,
         }
     }
@@ -84,9 +90,12 @@ pub(crate) fn encrypt(
 ) -> Result<(AlgorithmIdentifierOwned, Vec<u8>), Pkcs12Error> {
     match scheme {
         Scheme::Pbes2Aes256 => pbes2_encrypt(password, iterations, plaintext),
-        Scheme::Sha1TripleDes => {
-            pkcs12_encrypt(pkcs12::PKCS_12_PBE_WITH_SHAAND3_KEY_TRIPLE_DES_CBC, password, iterations, plaintext)
-        }
+        Scheme::Sha1TripleDes => pkcs12_encrypt(
+            pkcs12::PKCS_12_PBE_WITH_SHAAND3_KEY_TRIPLE_DES_CBC,
+            password,
+            iterations,
+            plaintext,
+        ),
         Scheme::Sha1Rc2_40 => {
             pkcs12_encrypt(pkcs12::PKCS_12_PBEWITH_SHAAND40_BIT_RC2_CBC, password, iterations, plaintext)
         }
@@ -101,7 +110,10 @@ pub(crate) fn random<const N: usize>() -> Result<[u8; N], Pkcs12Error> {
 }
 
 fn pkcs12_params(algorithm: &AlgorithmIdentifierOwned) -> Result<Pkcs12PbeParams, Pkcs12Error> {
-    let any = algorithm.parameters.as_ref().ok_or_else(|| Pkcs12Error::Malformed("PBE parameters missing".into()))?;
+    let any = algorithm
+        .parameters
+        .as_ref()
+        .ok_or_else(|| Pkcs12Error::Malformed("PBE parameters missing".into()))?;
     let params: Pkcs12PbeParams = super::asn1::decode_any(any)?;
     check_iterations(params.iterations)?;
     Ok(params)
@@ -117,7 +129,11 @@ pub(crate) fn check_iterations(iterations: i32) -> Result<(), Pkcs12Error> {
 
 type Secret = Zeroizing<Vec<u8>>;
 
-fn derive_key_iv(password: &str, params: &Pkcs12PbeParams, key_len: usize) -> Result<(Secret, Secret), Pkcs12Error> {
+fn derive_key_iv(
+    password: &str,
+    params: &Pkcs12PbeParams,
+    key_len: usize,
+) -> Result<(Secret, Secret), Pkcs12Error> {
     let salt = params.salt.as_bytes();
     let derive = |kind, len| {
         derive_key_utf8::<sha1::Sha1>(password, salt, kind, params.iterations, len)
@@ -127,7 +143,12 @@ fn derive_key_iv(password: &str, params: &Pkcs12PbeParams, key_len: usize) -> Re
     Ok((derive(Pkcs12KeyType::EncryptionKey, key_len)?, derive(Pkcs12KeyType::Iv, 8)?))
 }
 
-fn pkcs12_decrypt(cipher: Pkcs12Cipher, key: &[u8], iv: &[u8], ciphertext: &[u8]) -> Result<Secret, Pkcs12Error> {
+fn pkcs12_decrypt(
+    cipher: Pkcs12Cipher,
+    key: &[u8],
+    iv: &[u8],
+    ciphertext: &[u8],
+) -> Result<Secret, Pkcs12Error> {
     let plain = match cipher {
         Pkcs12Cipher::TripleDes3 => cbc_decrypt(des::TdesEde3::new_from_slice(key), iv, ciphertext),
         Pkcs12Cipher::TripleDes2 => cbc_decrypt(des::TdesEde2::new_from_slice(key), iv, ciphertext),
@@ -155,8 +176,8 @@ fn cbc_encrypt<C: BlockCipherEncrypt>(
     plaintext: &[u8],
 ) -> Result<Vec<u8>, Pkcs12Error> {
     let cipher = cipher.map_err(|_| Pkcs12Error::Encode("bad cipher key length".into()))?;
-    let mode =
-        cbc::Encryptor::inner_iv_slice_init(cipher, iv).map_err(|_| Pkcs12Error::Encode("bad IV length".into()))?;
+    let mode = cbc::Encryptor::inner_iv_slice_init(cipher, iv)
+        .map_err(|_| Pkcs12Error::Encode("bad IV length".into()))?;
     Ok(mode.encrypt_padded_vec::<Pkcs7>(plaintext))
 }
 
@@ -167,7 +188,8 @@ fn pkcs12_encrypt(
     plaintext: &[u8],
 ) -> Result<(AlgorithmIdentifierOwned, Vec<u8>), Pkcs12Error> {
     let cipher = Pkcs12Cipher::from_oid(oid).ok_or(Pkcs12Error::UnsupportedAlgorithm(oid))?;
-    let iterations = i32::try_from(iterations).map_err(|_| Pkcs12Error::Encode("iteration count too large".into()))?;
+    let iterations =
+        i32::try_from(iterations).map_err(|_| Pkcs12Error::Encode("iteration count too large".into()))?;
     let salt = der::asn1::OctetString::new(random::<8>()?.to_vec()).map_err(Pkcs12Error::encoding)?;
     let params = Pkcs12PbeParams { salt, iterations };
     let (key, iv) = derive_key_iv(password, &params, cipher.key_len())?;
@@ -184,12 +206,16 @@ fn pkcs12_encrypt(
 
 fn pbes2_scheme(algorithm: &AlgorithmIdentifierOwned) -> Result<pkcs5::EncryptionScheme, Pkcs12Error> {
     let der = algorithm.to_der().map_err(Pkcs12Error::encoding)?;
-    let scheme = pkcs5::EncryptionScheme::from_der(&der).map_err(|e| Pkcs12Error::Malformed(e.to_string()))?;
+    let scheme =
+        pkcs5::EncryptionScheme::from_der(&der).map_err(|e| Pkcs12Error::Malformed(e.to_string()))?;
     if let Some(params) = scheme.pbes2()
         && let Some(pbkdf2) = params.kdf.pbkdf2()
         && pbkdf2.iteration_count > MAX_ITERATIONS
     {
-        return Err(Pkcs12Error::Malformed(format!("iteration count {} out of range", pbkdf2.iteration_count)));
+        return Err(Pkcs12Error::Malformed(format!(
+            "iteration count {} out of range",
+            pbkdf2.iteration_count
+        )));
     }
     Ok(scheme)
 }
@@ -213,11 +239,70 @@ fn pbes2_encrypt(
     iterations: u32,
     plaintext: &[u8],
 ) -> Result<(AlgorithmIdentifierOwned, Vec<u8>), Pkcs12Error> {
-    let params =
-        pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(iterations, &random::<16>()?, random::<16>()?)
-            .map_err(|e| Pkcs12Error::Encode(e.to_string()))?;
-    let ciphertext = params.encrypt(password.as_bytes(), plaintext).map_err(|e| Pkcs12Error::Encode(e.to_string()))?;
+    let params = pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(
+        iterations,
+        &random::<16>()?,
+        random::<16>()?,
+    )
+    .map_err(|e| Pkcs12Error::Encode(e.to_string()))?;
+    let ciphertext =
+        params.encrypt(password.as_bytes(), plaintext).map_err(|e| Pkcs12Error::Encode(e.to_string()))?;
     let der = pkcs5::EncryptionScheme::Pbes2(params).to_der().map_err(Pkcs12Error::encoding)?;
     let algorithm = AlgorithmIdentifierOwned::from_der(&der).map_err(Pkcs12Error::encoding)?;
     Ok((algorithm, ciphertext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCHEMES: [Scheme; 3] = [Scheme::Pbes2Aes256, Scheme::Sha1TripleDes, Scheme::Sha1Rc2_40];
+
+    #[test]
+    fn decrypts_what_it_encrypts_with_every_scheme() {
+        for scheme in SCHEMES {
+            let (algorithm, ciphertext) = encrypt(scheme, "пароль", 16, b"key material").expect("encrypt");
+            assert_ne!(ciphertext.as_slice(), b"key material");
+            let plain = decrypt(&algorithm, "пароль", &ciphertext).expect("decrypt");
+            assert_eq!(plain.as_slice(), b"key material", "{scheme:?}");
+        }
+    }
+
+    #[test]
+    fn uses_fresh_salt_and_iv_each_time() {
+        for scheme in SCHEMES {
+            let first = encrypt(scheme, "p", 16, b"same").expect("encrypt");
+            let second = encrypt(scheme, "p", 16, b"same").expect("encrypt");
+            assert_ne!(first, second, "{scheme:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_a_wrong_password_or_damaged_ciphertext() {
+        for scheme in SCHEMES {
+            // A wrong key yields valid padding about once in 256 salts: try a few fresh encryptions.
+            let mut refused = 0;
+            for _ in 0..4 {
+                let (algorithm, ciphertext) = encrypt(scheme, "right", 16, &[7u8; 40]).expect("encrypt");
+                match decrypt(&algorithm, "wrong", &ciphertext) {
+                    Err(Pkcs12Error::WrongPassword) => refused += 1,
+                    Ok(plain) => assert_ne!(plain.as_slice(), &[7u8; 40], "{scheme:?}"),
+                    Err(other) => panic!("{scheme:?}: {other}"),
+                }
+                assert!(decrypt(&algorithm, "right", &ciphertext[..ciphertext.len() - 1]).is_err());
+            }
+            assert!(refused > 0, "{scheme:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_unknown_algorithms_and_absurd_iteration_counts() {
+        let rc4 =
+            AlgorithmIdentifierOwned { oid: pkcs12::PKCS_12_PBE_WITH_SHAAND128_BIT_RC4, parameters: None };
+        assert!(matches!(decrypt(&rc4, "p", &[0; 16]), Err(Pkcs12Error::UnsupportedAlgorithm(_))));
+        assert!(check_iterations(0).is_err());
+        assert!(check_iterations(-5).is_err());
+        assert!(check_iterations(i32::MAX).is_err());
+        assert!(check_iterations(2048).is_ok());
+    }
 }

@@ -9,7 +9,9 @@ use pkcs12::{CertBag, Pfx, SafeBag};
 use x509_cert::Certificate;
 use zeroize::Zeroizing;
 
-use super::asn1::{DataContentInfo, DataPfx, EncryptedContentInfo, decode_any, decode_ber, decode_explicit_0};
+use super::asn1::{
+    DataContentInfo, DataPfx, EncryptedContentInfo, decode_any, decode_ber, decode_explicit_0,
+};
 use super::attributes::BagAttributes;
 use super::store::{Item, KeyStore, assemble};
 use super::{Pkcs12Error, mac, pbe};
@@ -31,7 +33,11 @@ pub fn read(der_or_ber: &[u8], password: &str) -> Result<KeyStore, Pkcs12Error> 
     if let Some(mac_data) = &pfx.mac_data
         && !mac::verify(mac_data, content, password)?
     {
-        return Err(if password_decrypts(content, password) { Pkcs12Error::BadMac } else { Pkcs12Error::WrongPassword });
+        return Err(if password_decrypts(content, password) {
+            Pkcs12Error::BadMac
+        } else {
+            Pkcs12Error::WrongPassword
+        });
     }
     let mut reader = BagReader { password, items: Vec::new(), decrypted: 0, lenient: false };
     let infos: Vec<Any> = decode_ber(content)?;
@@ -111,7 +117,11 @@ impl BagReader<'_> {
         match bag.bag_id {
             pkcs12::PKCS_12_PKCS8_KEY_BAG_OID => {
                 let shrouded: EncryptedPrivateKeyInfo = decode_explicit_0(&bag.bag_value)?;
-                let plain = pbe::decrypt(&shrouded.encryption_algorithm, self.password, shrouded.encrypted_data.as_bytes())?;
+                let plain = pbe::decrypt(
+                    &shrouded.encryption_algorithm,
+                    self.password,
+                    shrouded.encrypted_data.as_bytes(),
+                )?;
                 let key = private_key(&plain)?;
                 self.decrypted += 1;
                 self.items.push(Item::Key(key, attributes));

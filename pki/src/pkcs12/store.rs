@@ -33,7 +33,11 @@ pub struct Entry {
 
 impl Entry {
     /// An entry for a PKCS#8 (DER) private key and its certificate.
-    pub fn new(alias: Option<String>, certificate: Option<Certificate>, pkcs8_der: Zeroizing<Vec<u8>>) -> Self {
+    pub fn new(
+        alias: Option<String>,
+        certificate: Option<Certificate>,
+        pkcs8_der: Zeroizing<Vec<u8>>,
+    ) -> Self {
         Self { alias, local_key_id: None, certificate, private_key: Some(pkcs8_der) }
     }
 
@@ -70,7 +74,10 @@ impl std::fmt::Debug for Entry {
         f.debug_struct("Entry")
             .field("alias", &self.alias)
             .field("local_key_id", &self.local_key_id.as_deref().map(hex::encode))
-            .field("certificate", &self.certificate.as_ref().map(|c| c.tbs_certificate().subject().to_string()))
+            .field(
+                "certificate",
+                &self.certificate.as_ref().map(|c| c.tbs_certificate().subject().to_string()),
+            )
             .field("has_private_key", &self.has_private_key())
             .finish()
     }
@@ -98,7 +105,8 @@ pub(crate) fn assemble(items: Vec<Item>) -> KeyStore {
     let mut store = KeyStore::default();
     for (key, attributes) in keys {
         let matched = take_matching(&mut certificates, &key, &attributes);
-        let alias = attributes.friendly_name.or_else(|| matched.as_ref().and_then(|(_, a)| a.friendly_name.clone()));
+        let alias =
+            attributes.friendly_name.or_else(|| matched.as_ref().and_then(|(_, a)| a.friendly_name.clone()));
         store.entries.push(Entry {
             alias,
             local_key_id: attributes.local_key_id,
@@ -147,4 +155,63 @@ pub(crate) fn public_key_der(pkcs8: &[u8]) -> Option<Vec<u8>> {
     let key = rsa::PrivateKey::from_pkcs8_der(pkcs8).ok()?;
     let der = key.to_public_key().to_public_key_der().ok()?;
     spki::SubjectPublicKeyInfoOwned::from_der(der.as_bytes()).ok()?.to_der().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NCA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/vectors/nca-test/personal-active/");
+
+    fn nca_entry(name: &str) -> Entry {
+        let bytes = std::fs::read(format!("{NCA}{name}")).expect("NCA vector");
+        super::super::read(&bytes, "Qwerty12").expect("opens").entries.remove(0)
+    }
+
+    fn key_of(entry: &Entry) -> Zeroizing<Vec<u8>> {
+        Zeroizing::new(entry.private_key_pkcs8().expect("key").to_vec())
+    }
+
+    #[test]
+    fn pairs_by_public_key_without_key_ids_and_keeps_the_rest_apart() {
+        let sign = nca_entry("RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.p12");
+        let auth = nca_entry("AUTH_RSA256_b2c70a9ff7a5dc59de0ccc3c0ddde3437cc1f12d.p12");
+        let named = BagAttributes { friendly_name: Some("trusted".into()), local_key_id: None };
+        let store = assemble(vec![
+            Item::Certificate(Box::new(auth.certificate.clone().expect("cert")), BagAttributes::default()),
+            Item::Certificate(Box::new(sign.certificate.clone().expect("cert")), BagAttributes::default()),
+            Item::Certificate(Box::new(auth.certificate.clone().expect("cert")), named),
+            Item::Key(key_of(&sign), BagAttributes::default()),
+        ]);
+        assert_eq!(store.entries.len(), 2);
+        assert_eq!(store.entries[0].certificate, sign.certificate);
+        assert!(store.entries[0].has_private_key());
+        assert_eq!(store.entries[1].alias.as_deref(), Some("trusted"));
+        assert!(!store.entries[1].has_private_key());
+        assert_eq!(store.extra_certificates, vec![auth.certificate.clone().expect("cert")]);
+    }
+
+    #[test]
+    fn prefers_the_local_key_id_over_the_public_key() {
+        let sign = nca_entry("RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.p12");
+        let auth = nca_entry("AUTH_RSA256_b2c70a9ff7a5dc59de0ccc3c0ddde3437cc1f12d.p12");
+        let id = BagAttributes { friendly_name: None, local_key_id: Some(vec![9]) };
+        let store = assemble(vec![
+            Item::Certificate(Box::new(sign.certificate.clone().expect("cert")), BagAttributes::default()),
+            Item::Certificate(Box::new(auth.certificate.clone().expect("cert")), id.clone()),
+            Item::Key(key_of(&sign), id),
+        ]);
+        assert_eq!(store.entries[0].certificate, auth.certificate);
+    }
+
+    #[test]
+    fn keeps_keys_out_of_debug_output_and_refuses_to_sign_without_one() {
+        let sign = nca_entry("RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.p12");
+        let text = format!("{sign:?}");
+        assert!(text.contains("has_private_key: true"));
+        let key_hex = hex::encode(sign.private_key_pkcs8().expect("key"));
+        assert!(!text.contains(&key_hex[..40]));
+        let bare = Entry { private_key: None, ..sign };
+        assert!(matches!(bare.signer(), Err(Pkcs12Error::NoPrivateKey)));
+    }
 }

@@ -103,8 +103,10 @@ impl Writer<'_> {
         let mut bags = Vec::new();
         for entry in &store.entries {
             let Some(key) = entry.private_key_pkcs8() else { continue };
-            let (encryption_algorithm, ciphertext) = pbe::encrypt(scheme, self.password, self.iterations, key)?;
-            let shrouded = EncryptedPrivateKeyInfo { encryption_algorithm, encrypted_data: octets(ciphertext)? };
+            let (encryption_algorithm, ciphertext) =
+                pbe::encrypt(scheme, self.password, self.iterations, key)?;
+            let shrouded =
+                EncryptedPrivateKeyInfo { encryption_algorithm, encrypted_data: octets(ciphertext)? };
             bags.push(SafeBag {
                 bag_id: pkcs12::PKCS_12_PKCS8_KEY_BAG_OID,
                 bag_value: shrouded.to_der().map_err(Pkcs12Error::encoding)?,
