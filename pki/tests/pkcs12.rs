@@ -118,6 +118,53 @@ fn rejects_garbage_without_panicking() {
     }
 }
 
+#[test]
+fn refuses_passwords_outside_the_basic_multilingual_plane() {
+    assert!(matches!(pkcs12::read(nca_sign(), "Qwerty12😀"), Err(Pkcs12Error::PasswordNotBmp)));
+    assert!(matches!(
+        pkcs12::write(&nca_store(), "😀", &fast(Format::Legacy)),
+        Err(Pkcs12Error::PasswordNotBmp)
+    ));
+}
+
+/// BER with every length indefinite and the authenticated safe as a constructed OCTET STRING in
+/// two segments, as some Windows and Java tools write. Built from `der` encodings of the parts.
+fn rewrite_as_constructed_ber(der_pfx: &[u8]) -> Vec<u8> {
+    let pfx = ::pkcs12::Pfx::from_der(der_pfx).expect("DER PFX");
+    let content =
+        der::asn1::OctetString::from_der(&pfx.auth_safe.content.to_der().expect("der")).expect("octets");
+    let (first, second) = content.as_bytes().split_at(content.as_bytes().len() / 2);
+    let segment = |part: &[u8]| der::asn1::OctetString::new(part).expect("segment").to_der().expect("der");
+    let eoc = [0u8, 0];
+    let mut out = vec![0x30, 0x80];
+    out.extend(::pkcs12::pfx::Version::V3.to_der().expect("der"));
+    out.extend([0x30, 0x80]);
+    out.extend(pfx.auth_safe.content_type.to_der().expect("der"));
+    out.extend([0xA0, 0x80, 0x24, 0x80]);
+    out.extend(segment(first));
+    out.extend(segment(second));
+    out.extend(eoc.repeat(3));
+    out.extend(pfx.mac_data.expect("MAC").to_der().expect("der"));
+    out.extend(eoc);
+    out
+}
+
+#[test]
+fn reads_constructed_indefinite_length_ber() {
+    let store = nca_store();
+    let der = pkcs12::write(&store, "p", &fast(Format::Modern)).expect("write");
+    let ber = rewrite_as_constructed_ber(&der);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = write_temp(&dir, "ber.p12", &ber);
+    // The fixture itself must be a valid key store for OpenSSL.
+    let _ = ok("openssl", &["pkcs12", "-in", &file, "-passin", "pass:p", "-nodes", "-noout"], None);
+    assert_same_store(&pkcs12::read(&ber, "p").expect("BER opens"), &store);
+    assert!(matches!(
+        pkcs12::read(&ber[..ber.len() - 1], "p"),
+        Err(Pkcs12Error::Truncated | Pkcs12Error::Malformed(_))
+    ));
+}
+
 fn fast(format: Format) -> WriteOptions {
     WriteOptions { format, iterations: 64 }
 }

@@ -27,6 +27,10 @@ pub enum Pkcs12Error {
     /// The private key is not an RSA key this crate can sign with, or is damaged.
     #[error("the private key is not a usable RSA key")]
     UnusableKey,
+    /// The password has characters outside Unicode's Basic Multilingual Plane (e.g. emoji), which the
+    /// PKCS#12 key derivation (a BMPString) cannot carry.
+    #[error("the password has characters a PKCS#12 key store cannot use")]
+    PasswordNotBmp,
     /// The system random generator failed while writing.
     #[error("the system random generator failed")]
     Random,

@@ -75,7 +75,7 @@ where
     let key_len = <D as Digest>::output_size();
     let key = derive_key_utf8::<D>(password, salt, Pkcs12KeyType::Mac, iterations, key_len)
         .map(Zeroizing::new)
-        .map_err(|_| Pkcs12Error::Encode("the password cannot be written as a BMPString".into()))?;
+        .map_err(|_| Pkcs12Error::PasswordNotBmp)?;
     <Hmac<D> as KeyInit>::new_from_slice(&key).map_err(|_| Pkcs12Error::Encode("bad MAC key length".into()))
 }
 

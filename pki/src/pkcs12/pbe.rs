@@ -138,7 +138,7 @@ fn derive_key_iv(
     let derive = |kind, len| {
         derive_key_utf8::<sha1::Sha1>(password, salt, kind, params.iterations, len)
             .map(Zeroizing::new)
-            .map_err(|_| Pkcs12Error::Encode("the password cannot be written as a BMPString".into()))
+            .map_err(|_| Pkcs12Error::PasswordNotBmp)
     };
     Ok((derive(Pkcs12KeyType::EncryptionKey, key_len)?, derive(Pkcs12KeyType::Iv, 8)?))
 }
@@ -208,16 +208,13 @@ fn pbes2_scheme(algorithm: &AlgorithmIdentifierOwned) -> Result<pkcs5::Encryptio
     let der = algorithm.to_der().map_err(Pkcs12Error::encoding)?;
     let scheme =
         pkcs5::EncryptionScheme::from_der(&der).map_err(|e| Pkcs12Error::Malformed(e.to_string()))?;
-    if let Some(params) = scheme.pbes2()
-        && let Some(pbkdf2) = params.kdf.pbkdf2()
-        && pbkdf2.iteration_count > MAX_ITERATIONS
-    {
-        return Err(Pkcs12Error::Malformed(format!(
-            "iteration count {} out of range",
-            pbkdf2.iteration_count
-        )));
+    let iterations = scheme.pbes2().and_then(|params| params.kdf.pbkdf2()).map(|p| p.iteration_count);
+    match iterations {
+        Some(n) if n > MAX_ITERATIONS => {
+            Err(Pkcs12Error::Malformed(format!("iteration count {n} out of range")))
+        }
+        _ => Ok(scheme),
     }
-    Ok(scheme)
 }
 
 fn pbes2_decrypt(

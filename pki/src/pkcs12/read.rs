@@ -22,7 +22,8 @@ const MAX_NESTING: usize = 4;
 /// Opens a PKCS#12 key store (DER or BER) with `password`.
 ///
 /// The MAC is checked first. When it fails, the content is decrypted anyway to tell a wrong password
-/// ([`Pkcs12Error::WrongPassword`]) from an altered file ([`Pkcs12Error::BadMac`]).
+/// ([`Pkcs12Error::WrongPassword`]) from an altered file ([`Pkcs12Error::BadMac`]). A file without
+/// MAC (`openssl pkcs12 -nomac`) is accepted; its password is then checked only by decryption.
 pub fn read(der_or_ber: &[u8], password: &str) -> Result<KeyStore, Pkcs12Error> {
     let pfx: Pfx = decode_ber(der_or_ber)?;
     if pfx.auth_safe.content_type != ID_DATA {
@@ -30,9 +31,11 @@ pub fn read(der_or_ber: &[u8], password: &str) -> Result<KeyStore, Pkcs12Error> 
     }
     let pfx: DataPfx = decode_ber(der_or_ber)?;
     let content = pfx.auth_safe.content.as_bytes();
-    if let Some(mac_data) = &pfx.mac_data
-        && !mac::verify(mac_data, content, password)?
-    {
+    let authentic = match &pfx.mac_data {
+        Some(mac_data) => mac::verify(mac_data, content, password)?,
+        None => true,
+    };
+    if !authentic {
         return Err(if password_decrypts(content, password) {
             Pkcs12Error::BadMac
         } else {

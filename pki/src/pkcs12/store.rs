@@ -132,12 +132,12 @@ pub(crate) fn assemble(items: Vec<Item>) -> KeyStore {
 type Slot = Option<(Certificate, BagAttributes)>;
 
 fn take_matching(certificates: &mut [Slot], key: &[u8], attributes: &BagAttributes) -> Slot {
-    if let Some(id) = &attributes.local_key_id
-        && let Some(slot) = certificates
-            .iter_mut()
-            .find(|slot| slot.as_ref().is_some_and(|(_, a)| a.local_key_id.as_ref() == Some(id)))
-    {
-        return slot.take();
+    if let Some(id) = &attributes.local_key_id {
+        let same_id =
+            |slot: &&mut Slot| slot.as_ref().is_some_and(|(_, a)| a.local_key_id.as_ref() == Some(id));
+        if let Some(slot) = certificates.iter_mut().find(same_id) {
+            return slot.take();
+        }
     }
     let public = public_key_der(key)?;
     certificates
