@@ -111,4 +111,28 @@ pub enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Put a private key and its issued certificate into an NCA-style PKCS#12 key store.
+    Pack {
+        /// The private key (PKCS#8 PEM from `qoltanba keygen`).
+        #[arg(long)]
+        key: PathBuf,
+        /// The private key's password, when it is encrypted.
+        #[arg(long)]
+        key_password: Option<String>,
+        /// The certificate issued for the key (PEM or DER).
+        #[arg(long)]
+        cert: PathBuf,
+        /// Issuing CA certificates to store with it; repeat for several.
+        #[arg(long)]
+        chain: Vec<PathBuf>,
+        /// The key store's password.
+        #[arg(long, env = "QOLTANBA_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// Write the legacy layout (3DES, RC2-40, SHA-1 MAC) old NCA software and `openssl -legacy` read.
+        #[arg(long)]
+        legacy: bool,
+        /// Where to write; a directory gets NCA's file name (AUTH_RSA256_<SKI>.p12 or RSA256_<SKI>.p12).
+        #[arg(short, long, default_value = ".")]
+        output: PathBuf,
+    },
 }

@@ -6,7 +6,7 @@ use qoltanba_pki::csr::{self, SubjectName};
 use qoltanba_pki::iin::Iin;
 use qoltanba_pki::key;
 use qoltanba_pki::signer::SoftwareSigner;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
 /// The arguments of `csr`.
@@ -23,14 +23,7 @@ pub struct Request {
 
 pub fn run(request: &Request) -> Result<Outcome, CliError> {
     let iin: Iin = request.iin.parse().map_err(|e| CliError::Usage(format!("--iin {}: {e}", request.iin)))?;
-    let pem = Zeroizing::new(read(&request.key)?);
-    let text = std::str::from_utf8(&pem).map_err(|_| CliError::unreadable(&request.key, "not PEM text"))?;
-    let private = match &request.password {
-        Some(password) => key::private_key_from_encrypted_pem(text, password),
-        None => key::private_key_from_pem(text),
-    }
-    .map_err(|e| CliError::unreadable(&request.key, e))?;
-    let signer = SoftwareSigner::new(private).map_err(|e| CliError::Crypto(e.to_string()))?;
+    let signer = load_key(&request.key, request.password.as_deref().map(String::as_str))?;
     let subject = SubjectName {
         surname: request.surname.clone(),
         name: request.name.clone(),
@@ -44,4 +37,16 @@ pub fn run(request: &Request) -> Result<Outcome, CliError> {
         .map_err(|e| CliError::Crypto(e.to_string()))?;
     write(&request.output, request_pem.as_bytes())?;
     Ok(Outcome::Success)
+}
+
+/// Reads a PKCS#8 PEM private key, encrypted when a password is given.
+pub fn load_key(path: &Path, password: Option<&str>) -> Result<SoftwareSigner, CliError> {
+    let pem = Zeroizing::new(read(path)?);
+    let text = std::str::from_utf8(&pem).map_err(|_| CliError::unreadable(path, "not PEM text"))?;
+    let private = match password {
+        Some(password) => key::private_key_from_encrypted_pem(text, password),
+        None => key::private_key_from_pem(text),
+    }
+    .map_err(|e| CliError::unreadable(path, e))?;
+    SoftwareSigner::new(private).map_err(|e| CliError::Crypto(e.to_string()))
 }

@@ -3,6 +3,7 @@
 mod csr;
 mod inspect;
 mod keygen;
+mod pack;
 mod sign;
 mod verify;
 
@@ -46,6 +47,15 @@ pub fn run(command: Command) -> Result<Outcome, CliError> {
         Command::Csr { key, password, iin, surname, name, patronymic, email, output } => {
             csr::run(&csr::Request { key, password: password.map(Into::into), iin, surname, name, patronymic, email, output })
         }
+        Command::Pack { key, key_password, cert, chain, password, legacy, output } => pack::run(&pack::Request {
+            key,
+            key_password: key_password.map(Into::into),
+            cert,
+            chain,
+            password: password.into(),
+            legacy,
+            output,
+        }),
     }
 }
 
