@@ -166,18 +166,21 @@ fn openssl_signatures_verify_with_ours() {
         "cms", "-sign", "-binary", "-in", &data, "-signer", &leaf, "-inkey", &key, "-outform", "DER", "-out",
         out,
     ];
-    let cases: [(&[&str], bool); 4] = [
-        (&["-nodetach"], false),
-        (&[], true),
-        (&["-nodetach", "-stream"], false),
-        (&["-nodetach", "-keyid", "-md", "sha512"], false),
+    let cases: [(&[&str], bool, DigestAlgorithm); 6] = [
+        (&["-nodetach"], false, DigestAlgorithm::Sha256),
+        (&[], true, DigestAlgorithm::Sha256),
+        (&["-nodetach", "-stream"], false, DigestAlgorithm::Sha256),
+        (&["-nodetach", "-keyid", "-md", "sha512"], false, DigestAlgorithm::Sha512),
+        (&["-nodetach", "-md", "sha1"], false, DigestAlgorithm::Sha1),
+        (&["-nodetach", "-noattr", "-md", "sha384"], false, DigestAlgorithm::Sha384),
     ];
-    for (extra, detached) in cases {
+    for (extra, detached, digest) in cases {
         openssl(&[&base[..], extra].concat());
         let signed = std::fs::read(out).unwrap();
         let verified = cms::verify(&signed, detached.then_some(&b"from openssl"[..])).unwrap();
         assert_eq!(verified.signers[0].status, SignerStatus::Valid, "{extra:?}");
         assert_eq!(verified.signers[0].certificate, cert("leaf.pem"), "{extra:?}");
+        assert_eq!(verified.signers[0].digest_algorithm, digest, "{extra:?}");
         if !detached {
             assert_eq!(verified.content.as_deref(), Some(&b"from openssl"[..]), "{extra:?}");
         }
@@ -243,10 +246,24 @@ fn flipped_signature_byte_is_invalid() {
 #[test]
 fn truncated_input_is_an_error_not_a_panic() {
     let signed = our_signature(b"payload", false);
-    for len in (0..signed.len()).step_by(7) {
+    for len in 0..signed.len() {
         assert!(cms::verify(&signed[..len], None).is_err(), "length {len}");
     }
     assert!(matches!(cms::verify(b"\x30\x03\x02\x01\x01", None), Err(CmsError::Malformed(_))));
+}
+
+#[test]
+fn any_changed_byte_never_panics_and_never_hides_a_changed_content() {
+    let signed = our_signature(b"payload", false);
+    for at in 0..signed.len() {
+        let mut changed = signed.clone();
+        changed[at] ^= 0x5a;
+        if let Ok(verified) = cms::verify(&changed, None)
+            && verified.content.as_deref() != Some(&b"payload"[..])
+        {
+            assert!(!verified.all_valid(), "byte {at}: changed content reported valid");
+        }
+    }
 }
 
 #[test]

@@ -178,10 +178,10 @@ mod tests {
     fn signing_time_after_2049_is_generalized_time() {
         let at = time::macros::datetime!(2051-03-04 05:06:07 UTC);
         let attribute = signing_time(at).unwrap();
-        let read = SignedAttributeValues::read(&[attribute.clone()]).unwrap();
+        let read = SignedAttributeValues::read(std::slice::from_ref(&attribute)).unwrap();
         assert_eq!(read.signing_time, Some(at));
         let first = attribute.values.iter().next().unwrap();
-        assert_eq!(first.tag(), der::Tag::GeneralizedTime);
+        assert_eq!(der::Tagged::tag(first), der::Tag::GeneralizedTime);
     }
 
     #[test]
@@ -218,5 +218,16 @@ mod tests {
         // SEQUENCE { OCTET STRING (32) } only: the default algorithm is not encoded.
         assert_eq!(der.len(), 2 + 2 + 32);
         assert_eq!(EssCertIdV2::from_der(&der).unwrap(), id);
+    }
+
+    #[test]
+    fn signing_certificate_v2_matches_only_its_certificate() {
+        use der::DecodePem;
+        let leaf = Certificate::from_pem(include_bytes!("../../tests/data/cms/leaf.pem")).unwrap();
+        let other = Certificate::from_pem(include_bytes!("../../tests/data/cms/expired.pem")).unwrap();
+        let reference = SigningCertificateV2::for_certificate(&leaf).unwrap();
+        let decoded = SigningCertificateV2::from_der(&reference.to_der().unwrap()).unwrap();
+        assert_eq!(decoded.matches(&leaf), Some(true));
+        assert_eq!(decoded.matches(&other), Some(false));
     }
 }

@@ -67,7 +67,7 @@ pub enum InvalidReason {
     /// A signed attribute this crate checks occurs twice, has several values, or does not decode.
     #[error("the signed attribute {0} is malformed")]
     MalformedAttribute(ObjectIdentifier),
-    /// The signingCertificateV2 attribute names another certificate.
+    /// The signingCertificateV2 attribute names another certificate (or hashes it with an unknown algorithm).
     #[error("the signed certificate reference does not match the signer's certificate")]
     SigningCertificateMismatch,
     /// The RSA signature does not verify with the certificate's key.
