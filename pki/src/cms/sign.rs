@@ -1,0 +1,133 @@
+//! Making CAdES-BES SignedData with the `cms` crate's builders.
+
+use std::cell::RefCell;
+
+use cms::builder::{SignedDataBuilder, SignerInfoBuilder};
+use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
+use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier};
+use const_oid::db::rfc5911::ID_DATA;
+use der::asn1::OctetString;
+use der::{Any, Encode};
+use spki::{AlgorithmIdentifierOwned, DynSignatureAlgorithmIdentifier};
+use time::OffsetDateTime;
+use x509_cert::Certificate;
+
+use super::algorithm::DigestAlgorithm;
+use super::attributes;
+use super::error::CmsError;
+use crate::signer::{PublicKeyInfo, RawSignature, SignError, Signer, SignerAdapter};
+
+/// How to sign.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SignOptions {
+    /// Leave the content out of the message (the verifier must be given it separately).
+    pub detached: bool,
+    /// The `signingTime` attribute; the caller reads the clock.
+    pub signing_time: OffsetDateTime,
+}
+
+/// Signs `content` as CAdES-BES SignedData (SHA-256, RSA PKCS#1 v1.5) and returns the DER ContentInfo.
+///
+/// Signed attributes: contentType and messageDigest (added by the `cms` builder), signingTime and
+/// signingCertificateV2. The signer is identified by issuer and serial number; `certificate` and then
+/// `chain` (without duplicates) are embedded.
+pub fn sign(
+    content: &[u8],
+    signer: &dyn Signer,
+    certificate: &Certificate,
+    chain: &[Certificate],
+    options: &SignOptions,
+) -> Result<Vec<u8>, CmsError> {
+    let algorithm = signer.signature_algorithm();
+    if DigestAlgorithm::from_rsa_signature_oid(&algorithm.oid) != Some(DigestAlgorithm::Sha256) {
+        return Err(CmsError::UnsupportedAlgorithm(algorithm.oid));
+    }
+    let digest_algorithm = AlgorithmIdentifierOwned { oid: DigestAlgorithm::Sha256.oid(), parameters: None };
+    let econtent = if options.detached {
+        None
+    } else {
+        Some(Any::encode_from(&OctetString::new(content).map_err(build_error)?).map_err(build_error)?)
+    };
+    let encap = EncapsulatedContentInfo { econtent_type: ID_DATA, econtent };
+    let external_digest = options.detached.then(|| DigestAlgorithm::Sha256.digest(content));
+
+    let sid = SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
+        issuer: certificate.tbs_certificate().issuer().clone(),
+        serial_number: certificate.tbs_certificate().serial_number().clone(),
+    });
+    let mut signer_info =
+        SignerInfoBuilder::new(sid, digest_algorithm.clone(), &encap, external_digest.as_deref())
+            .map_err(build_error)?;
+    signer_info
+        .add_signed_attribute(
+            attributes::signing_time(options.signing_time).map_err(|_| CmsError::SigningTime)?,
+        )
+        .map_err(build_error)?;
+    signer_info
+        .add_signed_attribute(attributes::signing_certificate_v2(certificate).map_err(build_error)?)
+        .map_err(build_error)?;
+
+    let recording = RecordingSigner::new(signer)?;
+    let mut builder = SignedDataBuilder::new(&encap);
+    builder.add_digest_algorithm(digest_algorithm).map_err(build_error)?;
+    for cert in certificates_to_embed(certificate, chain) {
+        builder.add_certificate(CertificateChoices::Certificate(cert.clone())).map_err(build_error)?;
+    }
+    let added = builder.add_signer_info::<_, RawSignature>(signer_info, &recording);
+    if let Some(error) = recording.failure.borrow_mut().take() {
+        return Err(CmsError::Signer(error));
+    }
+    added.map_err(build_error)?;
+    builder.build().map_err(build_error)?.to_der().map_err(build_error)
+}
+
+/// The signer's certificate first, then the chain, each DER-distinct certificate once.
+fn certificates_to_embed<'a>(certificate: &'a Certificate, chain: &'a [Certificate]) -> Vec<&'a Certificate> {
+    let mut out = vec![certificate];
+    for cert in chain {
+        if !out.contains(&cert) {
+            out.push(cert);
+        }
+    }
+    out
+}
+
+fn build_error(error: impl std::fmt::Display) -> CmsError {
+    CmsError::Build(error.to_string())
+}
+
+/// A [`SignerAdapter`] that keeps the [`SignError`] the builder would otherwise flatten, so callers can
+/// tell "the user cancelled" from "the structure is wrong".
+struct RecordingSigner<'a> {
+    adapter: SignerAdapter<'a>,
+    signer: &'a dyn Signer,
+    failure: RefCell<Option<SignError>>,
+}
+
+impl<'a> RecordingSigner<'a> {
+    fn new(signer: &'a dyn Signer) -> Result<Self, SignError> {
+        Ok(Self { adapter: SignerAdapter::new(signer)?, signer, failure: RefCell::new(None) })
+    }
+}
+
+impl signature::Keypair for RecordingSigner<'_> {
+    type VerifyingKey = PublicKeyInfo;
+    fn verifying_key(&self) -> PublicKeyInfo {
+        self.adapter.verifying_key()
+    }
+}
+
+impl DynSignatureAlgorithmIdentifier for RecordingSigner<'_> {
+    fn signature_algorithm_identifier(&self) -> spki::Result<AlgorithmIdentifierOwned> {
+        self.adapter.signature_algorithm_identifier()
+    }
+}
+
+impl signature::Signer<RawSignature> for RecordingSigner<'_> {
+    fn try_sign(&self, msg: &[u8]) -> Result<RawSignature, signature::Error> {
+        self.signer.sign(msg).map(RawSignature).map_err(|error| {
+            self.failure.replace(Some(error));
+            signature::Error::new()
+        })
+    }
+}
