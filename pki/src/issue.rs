@@ -35,6 +35,9 @@ pub enum Profile {
     /// A self-signed root CA: basicConstraints cA (critical), KU keyCertSign + cRLSign (critical).
     /// Made with [`root`], not [`issue`].
     Root,
+    /// A delegated OCSP responder of the issuing CA: KU digitalSignature (critical), EKU
+    /// id-kp-OCSPSigning, id-pkix-ocsp-nocheck.
+    OcspResponder,
     /// A CA certified by another: as [`Profile::Root`] plus AKI, CRL distribution point and AIA.
     SubordinateCa {
         /// How many more CA certificates may follow it in a path (`None`: no limit).

@@ -5,7 +5,8 @@
 //! AuthorityInfoAccess (caIssuers, then OCSP). CA certificates add BasicConstraints (critical) first.
 
 use const_oid::ObjectIdentifier;
-use const_oid::db::rfc5280::{ID_AD_CA_ISSUERS, ID_AD_OCSP, ID_QT_CPS};
+use const_oid::db::rfc5280::{ID_AD_CA_ISSUERS, ID_AD_OCSP, ID_KP_OCSP_SIGNING, ID_QT_CPS};
+use const_oid::db::rfc6960::ID_PKIX_OCSP_NOCHECK;
 use der::{Any, Encode};
 use sha1::{Digest, Sha1};
 use der::asn1::{Ia5String, OctetString};
@@ -76,6 +77,10 @@ impl BuilderProfile for NcaProfile {
             let cps = self.issuer.as_ref().and_then(|i| i.urls.cps.as_deref());
             add((&CertificatePolicies(vec![policy_information(policy, cps)?])).to_extension(&self.subject, &[])?);
         }
+        if self.profile == Profile::OcspResponder {
+            // RFC 6960 4.2.2.2.1: clients need not check the responder certificate's revocation.
+            add((ID_PKIX_OCSP_NOCHECK, false, &der::asn1::Null).to_extension(&self.subject, &[])?);
+        }
         if let Some(issuer) = &self.issuer {
             for ext in url_extensions(&issuer.urls, &self.subject)? {
                 add(ext);
@@ -91,7 +96,7 @@ impl Profile {
         match self {
             Profile::Root => Some(None),
             Profile::SubordinateCa { path_len } => Some(*path_len),
-            Profile::Auth | Profile::Sign => None,
+            Profile::Auth | Profile::Sign | Profile::OcspResponder => None,
         }
     }
 
@@ -99,6 +104,7 @@ impl Profile {
         match self {
             Profile::Auth => KeyUsages::DigitalSignature | KeyUsages::KeyEncipherment,
             Profile::Sign => KeyUsages::DigitalSignature | KeyUsages::NonRepudiation,
+            Profile::OcspResponder => KeyUsages::DigitalSignature.into(),
             Profile::Root | Profile::SubordinateCa { .. } => KeyUsages::KeyCertSign | KeyUsages::CRLSign,
         }
     }
@@ -107,6 +113,7 @@ impl Profile {
         match self {
             Profile::Auth => Some(vec![oid::EKU_CLIENT_AUTH, oid::EKU_INDIVIDUAL]),
             Profile::Sign => Some(vec![oid::EKU_EMAIL_PROTECTION, oid::EKU_INDIVIDUAL]),
+            Profile::OcspResponder => Some(vec![ID_KP_OCSP_SIGNING]),
             Profile::Root | Profile::SubordinateCa { .. } => None,
         }
     }
@@ -115,7 +122,7 @@ impl Profile {
         match self {
             Profile::Auth => Some(oid::POLICY_AUTH_RSA),
             Profile::Sign => Some(oid::POLICY_SIGN_RSA),
-            Profile::Root | Profile::SubordinateCa { .. } => None,
+            Profile::Root | Profile::SubordinateCa { .. } | Profile::OcspResponder => None,
         }
     }
 }
