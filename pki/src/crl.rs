@@ -116,7 +116,8 @@ fn revoked_cert(entry: &RevokedEntry, issuer: &Name) -> Result<RevokedCert, CrlE
 }
 
 fn crl_extensions(ca: &Certificate, number: u64, issuer: &Name) -> Result<Vec<Extension>, CrlError> {
-    let key_id = crate::issue::key_id_octets(ca).map_err(|_| CrlError::Malformed(der::ErrorKind::Failed.into()))?;
+    let key_id =
+        crate::issue::key_id_octets(ca).map_err(|_| CrlError::Malformed(der::ErrorKind::Failed.into()))?;
     let aki = AuthorityKeyIdentifier { key_identifier: Some(key_id), ..Default::default() };
     let number = CrlNumber(Uint::new(&number.to_be_bytes())?);
     Ok(vec![(&aki).to_extension(issuer, &[])?, (&number).to_extension(issuer, &[])?])
@@ -207,9 +208,18 @@ impl Crl {
             }
         }
         let message = self.list.tbs_cert_list.to_der()?;
-        let signature = self.list.signature.as_bytes().ok_or(CrlError::BadSignature(crate::key::KeyError::BadSignature))?;
-        crate::key::verify_signature(tbs.subject_public_key_info(), &self.list.signature_algorithm, &message, signature)
-            .map_err(CrlError::BadSignature)
+        let signature = self
+            .list
+            .signature
+            .as_bytes()
+            .ok_or(CrlError::BadSignature(crate::key::KeyError::BadSignature))?;
+        crate::key::verify_signature(
+            tbs.subject_public_key_info(),
+            &self.list.signature_algorithm,
+            &message,
+            signature,
+        )
+        .map_err(CrlError::BadSignature)
     }
 
     /// Whether `at` lies within thisUpdate..=nextUpdate (no nextUpdate: from thisUpdate on).
@@ -217,7 +227,9 @@ impl Crl {
         self.this_update() <= at && self.next_update().is_none_or(|next| at <= next)
     }
 
-    fn extension<T: for<'a> Decode<'a, Error = der::Error> + const_oid::AssociatedOid>(&self) -> Result<Option<T>, CrlError> {
+    fn extension<T: for<'a> Decode<'a, Error = der::Error> + const_oid::AssociatedOid>(
+        &self,
+    ) -> Result<Option<T>, CrlError> {
         let found = self.list.tbs_cert_list.crl_extensions.iter().flatten().find(|e| e.extn_id == T::OID);
         Ok(found.map(|e| T::from_der(e.extn_value.as_bytes())).transpose()?)
     }
@@ -260,7 +272,9 @@ impl RevocationSource for CrlSet {
         }
         let current = candidates.into_iter().filter(|c| c.is_current(at)).max_by_key(|c| c.this_update());
         let crl = current.ok_or(RevocationError::NotCurrent)?;
-        let entry = crl.entry(cert.tbs_certificate().serial_number()).map_err(|e| RevocationError::Malformed(e.to_string()))?;
+        let entry = crl
+            .entry(cert.tbs_certificate().serial_number())
+            .map_err(|e| RevocationError::Malformed(e.to_string()))?;
         Ok(match entry {
             Some(entry) if entry.revoked_at <= at && entry.reason != Some(CrlReason::RemoveFromCRL) => {
                 RevocationStatus::Revoked { revoked_at: entry.revoked_at }

@@ -7,8 +7,8 @@
 //! `L` and `ST` from its own registry; a request does not carry them.)
 
 use const_oid::ObjectIdentifier;
-use const_oid::db::rfc4519::{COMMON_NAME, COUNTRY_NAME, GIVEN_NAME, SERIAL_NUMBER, SURNAME};
 use const_oid::db::rfc2985::PKCS_9_AT_EMAIL_ADDRESS as ID_EMAIL_ADDRESS;
+use const_oid::db::rfc4519::{COMMON_NAME, COUNTRY_NAME, GIVEN_NAME, SERIAL_NUMBER, SURNAME};
 use der::asn1::{Ia5StringRef, PrintableStringRef, Utf8StringRef};
 use der::{Any, Decode, Encode, EncodePem, pem::LineEnding};
 use spki::SubjectPublicKeyInfoOwned;

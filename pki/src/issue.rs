@@ -4,12 +4,12 @@
 //! The CA's key is any [`Signer`] (software, HSM). Validity is always given by the caller: nothing here
 //! reads a clock. Serial numbers are 20 random bytes from the operating system, positive.
 
-mod profile;
 pub(crate) mod asn1_time;
+mod profile;
 
-use time::OffsetDateTime;
 use der::asn1::OctetString;
 use spki::SubjectPublicKeyInfoOwned;
+use time::OffsetDateTime;
 use x509_cert::Certificate;
 use x509_cert::builder::{Builder, CertificateBuilder};
 use x509_cert::ext::pkix::SubjectKeyIdentifier;
@@ -110,7 +110,8 @@ pub fn issue(
     if ca.signer.public_key()? != *ca_tbs.subject_public_key_info() {
         return Err(IssueError::SignerMismatch);
     }
-    let issuer = IssuerInfo { name: ca_tbs.subject().clone(), key_id: key_id(ca.certificate)?, urls: ca.urls.clone() };
+    let issuer =
+        IssuerInfo { name: ca_tbs.subject().clone(), key_id: key_id(ca.certificate)?, urls: ca.urls.clone() };
     let nca = NcaProfile { profile, subject, issuer: Some(issuer) };
     build(nca, spki, ca.signer, not_before, not_after)
 }
@@ -132,7 +133,9 @@ pub fn key_id(certificate: &Certificate) -> Result<Vec<u8>, IssueError> {
     let tbs = certificate.tbs_certificate();
     match tbs.get_extension::<SubjectKeyIdentifier>()? {
         Some((_, ski)) => Ok(ski.0.as_bytes().to_vec()),
-        None => Ok(crate::key::nca_ski(tbs.subject_public_key_info()).map_err(|_| IssueError::Encoding(der::ErrorKind::Failed.into()))?.to_vec()),
+        None => Ok(crate::key::nca_ski(tbs.subject_public_key_info())
+            .map_err(|_| IssueError::Encoding(der::ErrorKind::Failed.into()))?
+            .to_vec()),
     }
 }
 

@@ -2,8 +2,8 @@
 //! PBES2 password-encrypted), public keys as SubjectPublicKeyInfo PEM, key identifiers, and checking an
 //! RSA PKCS#1 v1.5 signature against a SubjectPublicKeyInfo.
 
-use der::referenced::OwnedToRef;
 use der::pem::PemLabel;
+use der::referenced::OwnedToRef;
 use der::{EncodePem, pem::LineEnding};
 use pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use rsa::PrivateKey;
@@ -62,12 +62,18 @@ pub fn private_key_to_pem(key: &PrivateKey) -> Result<Zeroizing<String>, KeyErro
 
 /// The private key as PBES2-encrypted PKCS#8 PEM (`ENCRYPTED PRIVATE KEY`): PBKDF2-HMAC-SHA256 with
 /// 600 000 iterations and a random salt, AES-256-CBC with a random IV. OpenSSL and Java read it.
-pub fn private_key_to_encrypted_pem(key: &PrivateKey, password: &[u8]) -> Result<Zeroizing<String>, KeyError> {
-    let params = pkcs5::pbes2::Parameters::generate_pbkdf2(&mut getrandom::SysRng).map_err(|_| KeyError::Encode)?;
+pub fn private_key_to_encrypted_pem(
+    key: &PrivateKey,
+    password: &[u8],
+) -> Result<Zeroizing<String>, KeyError> {
+    let params =
+        pkcs5::pbes2::Parameters::generate_pbkdf2(&mut getrandom::SysRng).map_err(|_| KeyError::Encode)?;
     let plain = key.to_pkcs8_der().map_err(|_| KeyError::Encode)?;
     let info = pkcs8::PrivateKeyInfoRef::try_from(plain.as_bytes()).map_err(|_| KeyError::Encode)?;
     let encrypted = info.encrypt_with_params(params, password).map_err(|_| KeyError::Encode)?;
-    encrypted.to_pem(pkcs8::EncryptedPrivateKeyInfoRef::PEM_LABEL, LineEnding::LF).map_err(|_| KeyError::Encode)
+    encrypted
+        .to_pem(pkcs8::EncryptedPrivateKeyInfoRef::PEM_LABEL, LineEnding::LF)
+        .map_err(|_| KeyError::Encode)
 }
 
 /// Reads a PKCS#8 PEM RSA private key, decrypting it with `password` when it is encrypted.
@@ -75,10 +81,13 @@ pub fn private_key_from_pem(pem: &str, password: Option<&[u8]>) -> Result<Privat
     let (label, der) = der::pem::decode_vec(pem.trim().as_bytes()).map_err(|_| KeyError::Malformed)?;
     let der = Zeroizing::new(der);
     match label {
-        pkcs8::PrivateKeyInfoRef::PEM_LABEL => PrivateKey::from_pkcs8_der(&der).map_err(|_| KeyError::Malformed),
+        pkcs8::PrivateKeyInfoRef::PEM_LABEL => {
+            PrivateKey::from_pkcs8_der(&der).map_err(|_| KeyError::Malformed)
+        }
         pkcs8::EncryptedPrivateKeyInfoRef::PEM_LABEL => {
             let password = password.ok_or(KeyError::PasswordRequired)?;
-            let info = pkcs8::EncryptedPrivateKeyInfoRef::try_from(der.as_slice()).map_err(|_| KeyError::Malformed)?;
+            let info = pkcs8::EncryptedPrivateKeyInfoRef::try_from(der.as_slice())
+                .map_err(|_| KeyError::Malformed)?;
             let plain = info.decrypt(password).map_err(|_| KeyError::WrongPassword)?;
             PrivateKey::from_pkcs8_der(plain.as_bytes()).map_err(|_| KeyError::WrongPassword)
         }
@@ -120,7 +129,9 @@ pub fn verify_signature(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), KeyError> {
-    use const_oid::db::rfc5912::{SHA_256_WITH_RSA_ENCRYPTION, SHA_384_WITH_RSA_ENCRYPTION, SHA_512_WITH_RSA_ENCRYPTION};
+    use const_oid::db::rfc5912::{
+        SHA_256_WITH_RSA_ENCRYPTION, SHA_384_WITH_RSA_ENCRYPTION, SHA_512_WITH_RSA_ENCRYPTION,
+    };
     match algorithm.oid {
         SHA_256_WITH_RSA_ENCRYPTION => verify_with::<sha2::Sha256>(spki, message, signature),
         SHA_384_WITH_RSA_ENCRYPTION => verify_with::<sha2::Sha384>(spki, message, signature),
@@ -133,7 +144,8 @@ fn verify_with<D>(spki: &SubjectPublicKeyInfoOwned, message: &[u8], signature: &
 where
     D: Digest + const_oid::AssociatedOid,
 {
-    let key = rsa::pkcs1v15::VerifyingKey::<D>::try_from(spki.owned_to_ref()).map_err(|_| KeyError::Malformed)?;
+    let key =
+        rsa::pkcs1v15::VerifyingKey::<D>::try_from(spki.owned_to_ref()).map_err(|_| KeyError::Malformed)?;
     let signature = rsa::pkcs1v15::Signature::try_from(signature).map_err(|_| KeyError::BadSignature)?;
     signature::Verifier::verify(&key, message, &signature).map_err(|_| KeyError::BadSignature)
 }

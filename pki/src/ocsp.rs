@@ -7,8 +7,8 @@ mod check;
 mod respond;
 
 pub use asn1::{
-    BasicOcspResponse, CertId, CertStatus, OcspRequest, OcspResponse, OcspResponseStatus, OcspSignature, Request,
-    ResponderId, ResponseBytes, ResponseData, RevokedInfo, SingleResponse, TbsRequest,
+    BasicOcspResponse, CertId, CertStatus, OcspRequest, OcspResponse, OcspResponseStatus, OcspSignature,
+    Request, ResponderId, ResponseBytes, ResponseData, RevokedInfo, SingleResponse, TbsRequest,
 };
 pub use check::{OcspSet, VerifiedResponse, verify_response};
 pub use respond::{Answer, Responder, Status, error_response, respond};
@@ -62,7 +62,11 @@ pub fn cert_id(cert: &Certificate, issuer: &Certificate) -> Result<CertId, OcspE
 }
 
 /// The CertID of `cert` under `issuer` with the given hash (`id-sha1` or `id-sha256`).
-pub fn cert_id_with(cert: &Certificate, issuer: &Certificate, hash: const_oid::ObjectIdentifier) -> Result<CertId, OcspError> {
+pub fn cert_id_with(
+    cert: &Certificate,
+    issuer: &Certificate,
+    hash: const_oid::ObjectIdentifier,
+) -> Result<CertId, OcspError> {
     if cert.tbs_certificate().issuer() != issuer.tbs_certificate().subject() {
         return Err(OcspError::WrongIssuer);
     }
@@ -110,7 +114,8 @@ impl OcspResponse {
         if self.response_status != OcspResponseStatus::Successful {
             return Err(OcspError::Unsuccessful(self.response_status));
         }
-        let bytes = self.response_bytes.as_ref().ok_or(OcspError::Malformed(der::ErrorKind::Failed.into()))?;
+        let bytes =
+            self.response_bytes.as_ref().ok_or(OcspError::Malformed(der::ErrorKind::Failed.into()))?;
         if bytes.response_type != const_oid::db::rfc6960::ID_PKIX_OCSP_BASIC {
             return Err(OcspError::UnsupportedResponseType);
         }

@@ -14,11 +14,20 @@ use x509_cert::Certificate;
 use x509_cert::ext::pkix::CrlReason;
 
 fn revoke(cert: &Certificate, at: OffsetDateTime) -> RevokedEntry {
-    RevokedEntry { serial: cert.tbs_certificate().serial_number().clone(), revoked_at: at, reason: Some(CrlReason::KeyCompromise) }
+    RevokedEntry {
+        serial: cert.tbs_certificate().serial_number().clone(),
+        revoked_at: at,
+        reason: Some(CrlReason::KeyCompromise),
+    }
 }
 
 fn make_crl(pki: &TestPki, ca: &CaIdentity<'_>, entries: &[RevokedEntry]) -> Crl {
-    let content = CrlContent { number: 7, this_update: pki.now - Duration::hours(1), next_update: pki.now + Duration::days(7), entries };
+    let content = CrlContent {
+        number: 7,
+        this_update: pki.now - Duration::hours(1),
+        next_update: pki.now + Duration::days(7),
+        entries,
+    };
     crl::build(ca.certificate, ca.signer, &content).unwrap()
 }
 
@@ -32,7 +41,16 @@ fn openssl_accepts_crl(ca: &Certificate, crl: &Crl) -> String {
     let dir = tempfile::tempdir().unwrap();
     let ca_path = write_pem(dir.path(), "ca.pem", ca);
     let crl_path = write_crl(dir.path(), crl);
-    let out = openssl(["crl", "-in", crl_path.to_str().unwrap(), "-CAfile", ca_path.to_str().unwrap(), "-verify", "-noout", "-text"]);
+    let out = openssl([
+        "crl",
+        "-in",
+        crl_path.to_str().unwrap(),
+        "-CAfile",
+        ca_path.to_str().unwrap(),
+        "-verify",
+        "-noout",
+        "-text",
+    ]);
     assert!(out.status.success(), "{}", text(&out));
     text(&out)
 }
@@ -65,13 +83,24 @@ fn openssl_reports_a_listed_certificate_as_revoked() {
     let root_crl = make_crl(pki, &pki.root_ca(), &[]);
     let dir = tempfile::tempdir().unwrap();
     let chain = dir.path().join("chain.pem");
-    let pems = [&pki.root, &pki.sub].map(|c| der::EncodePem::to_pem(c, der::pem::LineEnding::LF).unwrap()).concat();
+    let pems =
+        [&pki.root, &pki.sub].map(|c| der::EncodePem::to_pem(c, der::pem::LineEnding::LF).unwrap()).concat();
     std::fs::write(&chain, pems).unwrap();
     let crls = dir.path().join("crls.pem");
     std::fs::write(&crls, crl.to_pem().unwrap() + &root_crl.to_pem().unwrap()).unwrap();
     let check = |cert: &Certificate| {
         let leaf = write_pem(dir.path(), "leaf.pem", cert);
-        let args = ["verify", "-crl_check_all", "-purpose", "any", "-CAfile", chain.to_str().unwrap(), "-CRLfile", crls.to_str().unwrap(), leaf.to_str().unwrap()];
+        let args = [
+            "verify",
+            "-crl_check_all",
+            "-purpose",
+            "any",
+            "-CAfile",
+            chain.to_str().unwrap(),
+            "-CRLfile",
+            crls.to_str().unwrap(),
+            leaf.to_str().unwrap(),
+        ];
         openssl(args)
     };
     let out = check(&revoked);
@@ -85,7 +114,8 @@ fn reads_back_what_it_wrote() {
     let pki = pki();
     let revoked = pki.user_cert(&pki.sub_ca(), Profile::Auth);
     let entry = revoke(&revoked, pki.now - Duration::hours(2));
-    let crl = Crl::from_der(&make_crl(pki, &pki.sub_ca(), std::slice::from_ref(&entry)).to_der().unwrap()).unwrap();
+    let crl =
+        Crl::from_der(&make_crl(pki, &pki.sub_ca(), std::slice::from_ref(&entry)).to_der().unwrap()).unwrap();
     crl.verify(&pki.sub).unwrap();
     assert_eq!(crl.number().unwrap(), Some(7));
     assert_eq!(crl.this_update(), pki.now - Duration::hours(1));
@@ -105,7 +135,18 @@ fn reads_an_openssl_crl() {
     std::fs::write(&conf, format!("[ca]\ndefault_ca=x\n[x]\ndatabase={d}/index.txt\ndefault_md=sha256\ndefault_crl_days=1\ncrlnumber={d}/crlnumber\ncrl_extensions=ext\n[ext]\nauthorityKeyIdentifier=keyid\n")).unwrap();
     std::fs::write(dir.path().join("crlnumber"), "2A\n").unwrap();
     let out_path = dir.path().join("o.crl");
-    let out = openssl(["ca", "-gencrl", "-config", conf.to_str().unwrap(), "-cert", ca.to_str().unwrap(), "-keyfile", key, "-out", out_path.to_str().unwrap()]);
+    let out = openssl([
+        "ca",
+        "-gencrl",
+        "-config",
+        conf.to_str().unwrap(),
+        "-cert",
+        ca.to_str().unwrap(),
+        "-keyfile",
+        key,
+        "-out",
+        out_path.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", text(&out));
     let der = qoltanba_pki::encoding::unarmor(&std::fs::read(&out_path).unwrap()).unwrap().der;
     let crl = Crl::from_der(&der).unwrap();
@@ -133,11 +174,19 @@ fn revocation_source_reports_revoked_good_and_unknown() {
     let revoked = pki.user_cert(&pki.sub_ca(), Profile::Auth);
     let good = pki.user_cert(&pki.sub_ca(), Profile::Sign);
     let revoked_at = pki.now - Duration::minutes(30);
-    let set = CrlSet { crls: vec![make_crl(pki, &pki.root_ca(), &[]), make_crl(pki, &pki.sub_ca(), &[revoke(&revoked, revoked_at)])] };
+    let set = CrlSet {
+        crls: vec![
+            make_crl(pki, &pki.root_ca(), &[]),
+            make_crl(pki, &pki.sub_ca(), &[revoke(&revoked, revoked_at)]),
+        ],
+    };
     assert_eq!(set.status(&revoked, &pki.sub, pki.now).unwrap(), RevocationStatus::Revoked { revoked_at });
     assert_eq!(set.status(&good, &pki.sub, pki.now).unwrap(), RevocationStatus::Good);
     // Before the revocation date, within the CRL's validity: still good.
-    assert_eq!(set.status(&revoked, &pki.sub, pki.now - Duration::minutes(45)).unwrap(), RevocationStatus::Good);
+    assert_eq!(
+        set.status(&revoked, &pki.sub, pki.now - Duration::minutes(45)).unwrap(),
+        RevocationStatus::Good
+    );
     let only_root = CrlSet { crls: vec![make_crl(pki, &pki.root_ca(), &[])] };
     assert_eq!(only_root.status(&revoked, &pki.sub, pki.now).unwrap(), RevocationStatus::Unknown);
     assert_eq!(set.status(&pki.sub, &pki.root, pki.now).unwrap(), RevocationStatus::Good);
@@ -148,8 +197,14 @@ fn revocation_source_refuses_stale_and_forged_crls() {
     let pki = pki();
     let cert = pki.user_cert(&pki.sub_ca(), Profile::Auth);
     let set = CrlSet { crls: vec![make_crl(pki, &pki.sub_ca(), &[])] };
-    assert!(matches!(set.status(&cert, &pki.sub, pki.now + Duration::days(8)), Err(RevocationError::NotCurrent)));
-    assert!(matches!(set.status(&cert, &pki.sub, pki.now - Duration::hours(2)), Err(RevocationError::NotCurrent)));
+    assert!(matches!(
+        set.status(&cert, &pki.sub, pki.now + Duration::days(8)),
+        Err(RevocationError::NotCurrent)
+    ));
+    assert!(matches!(
+        set.status(&cert, &pki.sub, pki.now - Duration::hours(2)),
+        Err(RevocationError::NotCurrent)
+    ));
     // Same name and AKI as the intermediate, but signed by the root's key.
     let mut forged = make_crl(pki, &pki.sub_ca(), &[]).certificate_list().clone();
     let other = make_crl(pki, &pki.root_ca(), &[]);
@@ -162,7 +217,12 @@ fn revocation_source_refuses_stale_and_forged_crls() {
 #[test]
 fn build_refuses_a_foreign_signer_and_reversed_times() {
     let pki = pki();
-    let content = CrlContent { number: 1, this_update: pki.now, next_update: pki.now + Duration::days(1), entries: &[] };
+    let content = CrlContent {
+        number: 1,
+        this_update: pki.now,
+        next_update: pki.now + Duration::days(1),
+        entries: &[],
+    };
     assert!(matches!(crl::build(&pki.sub, &pki.root_signer, &content), Err(CrlError::SignerMismatch)));
     let reversed = CrlContent { next_update: pki.now - Duration::days(1), ..content };
     assert!(matches!(crl::build(&pki.sub, &pki.sub_signer, &reversed), Err(CrlError::BadTime)));

@@ -19,7 +19,9 @@ fn fresh_key() -> &'static rsa::PrivateKey {
 }
 
 fn kazakh_subject() -> SubjectName {
-    SubjectName::new("ҚҰНАНБАЕВ", "ӘБІЛҒАЗЫ", "123456789011").with_patronymic("ҢӨҮҺҰЛЫ").with_email("abai@example.kz")
+    SubjectName::new("ҚҰНАНБАЕВ", "ӘБІЛҒАЗЫ", "123456789011")
+        .with_patronymic("ҢӨҮҺҰЛЫ")
+        .with_email("abai@example.kz")
 }
 
 #[test]
@@ -39,7 +41,8 @@ fn encrypted_pem_opens_with_openssl_and_round_trips() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("k.pem");
     std::fs::write(&path, pem.as_bytes()).unwrap();
-    let out = openssl(["pkcs8", "-in", path.to_str().unwrap(), "-passin", "pass:Qwerty12", "-topk8", "-nocrypt"]);
+    let out =
+        openssl(["pkcs8", "-in", path.to_str().unwrap(), "-passin", "pass:Qwerty12", "-topk8", "-nocrypt"]);
     assert!(out.status.success(), "{}", text(&out));
     let from_openssl = String::from_utf8(out.stdout).unwrap();
     assert_eq!(key::private_key_from_pem(&from_openssl, None).unwrap(), *fresh_key());
@@ -60,7 +63,18 @@ fn reads_openssl_encrypted_pkcs8() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("k.pem");
     let src = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/issue/user.key.pem");
-    let out = openssl(["pkcs8", "-topk8", "-in", src, "-v2", "aes-128-cbc", "-passout", "pass:пароль", "-out", path.to_str().unwrap()]);
+    let out = openssl([
+        "pkcs8",
+        "-topk8",
+        "-in",
+        src,
+        "-v2",
+        "aes-128-cbc",
+        "-passout",
+        "pass:пароль",
+        "-out",
+        path.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", text(&out));
     let pem = std::fs::read_to_string(&path).unwrap();
     let plain = key::private_key_from_pem(&std::fs::read_to_string(src).unwrap(), None).unwrap();
@@ -90,7 +104,15 @@ fn openssl_verifies_our_request_and_shows_kazakh_subject() {
     let path = request_file(dir.path());
     let out = openssl(["req", "-in", path.to_str().unwrap(), "-verify", "-noout"]);
     assert!(out.status.success() && text(&out).contains("verify OK"), "{}", text(&out));
-    let out = openssl(["req", "-in", path.to_str().unwrap(), "-noout", "-subject", "-nameopt", "RFC2253,utf8,-esc_msb"]);
+    let out = openssl([
+        "req",
+        "-in",
+        path.to_str().unwrap(),
+        "-noout",
+        "-subject",
+        "-nameopt",
+        "RFC2253,utf8,-esc_msb",
+    ]);
     let shown = text(&out);
     let expected = "emailAddress=abai@example.kz,GN=ҢӨҮҺҰЛЫ,C=KZ,serialNumber=IIN123456789011,SN=ҚҰНАНБАЕВ,CN=ҚҰНАНБАЕВ ӘБІЛҒАЗЫ";
     assert!(shown.contains(expected), "{shown}");
@@ -122,11 +144,26 @@ fn verify_accepts_an_openssl_request() {
     let der_path = dir.path().join("req.der");
     let key = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/issue/user.key.pem");
     let subj = "/CN=ТЕСТОВ ТЕСТ/SN=ТЕСТОВ/serialNumber=IIN123456789011/C=KZ";
-    let out = openssl(["req", "-new", "-utf8", "-key", key, "-subj", subj, "-outform", "DER", "-out", der_path.to_str().unwrap()]);
+    let out = openssl([
+        "req",
+        "-new",
+        "-utf8",
+        "-key",
+        key,
+        "-subj",
+        subj,
+        "-outform",
+        "DER",
+        "-out",
+        der_path.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", text(&out));
     let verified = csr::verify(&std::fs::read(&der_path).unwrap()).unwrap();
     let name = verified.subject_name().unwrap();
-    assert_eq!((name.surname.as_str(), name.name.as_str(), name.iin.as_str()), ("ТЕСТОВ", "ТЕСТ", "123456789011"));
+    assert_eq!(
+        (name.surname.as_str(), name.name.as_str(), name.iin.as_str()),
+        ("ТЕСТОВ", "ТЕСТ", "123456789011")
+    );
 }
 
 #[test]
@@ -140,7 +177,11 @@ fn verify_rejects_a_tampered_request() {
 
 #[test]
 fn reads_the_subject_of_nca_certificates() {
-    let pem = std::fs::read(format!("{}/personal-active/RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.cer", support::NCA)).unwrap();
+    let pem = std::fs::read(format!(
+        "{}/personal-active/RSA256_11c707bd54cbfcccb3815e39c4eb57b1dc7dfea9.cer",
+        support::NCA
+    ))
+    .unwrap();
     let cert = Certificate::from_pem(&pem).unwrap();
     let name = SubjectName::from_name(cert.tbs_certificate().subject()).unwrap();
     let expected = SubjectName::new("ТЕСТОВ", "ТЕСТ", "123456789011").with_patronymic("ТЕСТОВИЧ");

@@ -31,7 +31,15 @@ fn fixture() -> &'static Fixture {
         let responder_signer = support::signer("responder");
         let name = "CN=Qoltanba Test OCSP,C=KZ".parse().unwrap();
         let spki = responder_signer.public_key().unwrap();
-        let responder = issue::issue(&pki.sub_ca(), name, spki, Profile::OcspResponder, pki.now - Duration::days(1), pki.now + Duration::days(30)).unwrap();
+        let responder = issue::issue(
+            &pki.sub_ca(),
+            name,
+            spki,
+            Profile::OcspResponder,
+            pki.now - Duration::days(1),
+            pki.now + Duration::days(30),
+        )
+        .unwrap();
         Fixture {
             good: pki.user_cert(&pki.sub_ca(), Profile::Sign),
             revoked: pki.user_cert(&pki.sub_ca(), Profile::Auth),
@@ -67,7 +75,8 @@ fn by_issuer() -> OcspResponse {
 fn by_delegate() -> OcspResponse {
     let pki = pki();
     let f = fixture();
-    let responder = Responder { certificate: &f.responder, signer: &f.responder_signer, include_certificate: true };
+    let responder =
+        Responder { certificate: &f.responder, signer: &f.responder_signer, include_certificate: true };
     ocsp::respond(&responder, &answers(pki, f), pki.now).unwrap()
 }
 
@@ -84,7 +93,13 @@ fn openssl_status(response: &OcspResponse, trust: &[&str], cert: &Certificate) -
     let issuer = write_pem(dir.path(), "issuer.pem", &pki.sub);
     let leaf = write_pem(dir.path(), "leaf.pem", cert);
     let root = write_pem(dir.path(), "root.pem", &pki.root);
-    let mut args = vec!["ocsp".to_owned(), "-respin".into(), resp.display().to_string(), "-issuer".into(), issuer.display().to_string()];
+    let mut args = vec![
+        "ocsp".to_owned(),
+        "-respin".into(),
+        resp.display().to_string(),
+        "-issuer".into(),
+        issuer.display().to_string(),
+    ];
     args.extend(["-cert".into(), leaf.display().to_string(), "-resp_text".into()]);
     for option in trust {
         let file = if *option == "-VAfile" { issuer.clone() } else { root.clone() };
@@ -109,7 +124,10 @@ fn openssl_parses_our_request() {
     let shown = text(&out);
     assert!(out.status.success(), "{shown}");
     let serial = hex::encode_upper(f.good.tbs_certificate().serial_number().as_bytes());
-    assert!(shown.contains("Hash Algorithm: sha1") && shown.contains(&format!("Serial Number: {serial}")), "{shown}");
+    assert!(
+        shown.contains("Hash Algorithm: sha1") && shown.contains(&format!("Serial Number: {serial}")),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -120,7 +138,16 @@ fn our_cert_id_equals_openssls() {
     let issuer = write_pem(dir.path(), "issuer.pem", &pki.sub);
     let leaf = write_pem(dir.path(), "leaf.pem", &f.good);
     let req = dir.path().join("req.der");
-    let out = openssl(["ocsp", "-issuer", issuer.to_str().unwrap(), "-cert", leaf.to_str().unwrap(), "-no_nonce", "-reqout", req.to_str().unwrap()]);
+    let out = openssl([
+        "ocsp",
+        "-issuer",
+        issuer.to_str().unwrap(),
+        "-cert",
+        leaf.to_str().unwrap(),
+        "-no_nonce",
+        "-reqout",
+        req.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", text(&out));
     let theirs = ocsp::OcspRequest::parse(&std::fs::read(&req).unwrap()).unwrap();
     assert_eq!(theirs, ocsp::request(&f.good, &pki.sub).unwrap());
@@ -151,12 +178,31 @@ fn reads_an_openssl_responder_answer() {
     let issuer = write_pem(dir.path(), "issuer.pem", &pki.sub);
     let rsigner = write_pem(dir.path(), "rsigner.pem", &f.responder);
     let serial = hex::encode_upper(f.revoked.tbs_certificate().serial_number().as_bytes());
-    let index = write(dir.path(), "index.txt", format!("R\t491231000000Z\t240101000000Z,keyCompromise\t{serial}\tunknown\t/CN=x\n").as_bytes());
+    let index = write(
+        dir.path(),
+        "index.txt",
+        format!("R\t491231000000Z\t240101000000Z,keyCompromise\t{serial}\tunknown\t/CN=x\n").as_bytes(),
+    );
     let req = write(dir.path(), "req.der", &ocsp::request(&f.revoked, &pki.sub).unwrap().to_der().unwrap());
     let resp = dir.path().join("resp.der");
     let rkey = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/issue/responder.key.pem");
-    let args = ["ocsp", "-index", index.to_str().unwrap(), "-CA", issuer.to_str().unwrap(), "-rsigner", rsigner.to_str().unwrap(), "-rkey", rkey,
-        "-reqin", req.to_str().unwrap(), "-respout", resp.to_str().unwrap(), "-ndays", "1"];
+    let args = [
+        "ocsp",
+        "-index",
+        index.to_str().unwrap(),
+        "-CA",
+        issuer.to_str().unwrap(),
+        "-rsigner",
+        rsigner.to_str().unwrap(),
+        "-rkey",
+        rkey,
+        "-reqin",
+        req.to_str().unwrap(),
+        "-respout",
+        resp.to_str().unwrap(),
+        "-ndays",
+        "1",
+    ];
     let out = openssl(args);
     assert!(out.status.success(), "{}", text(&out));
     let response = OcspResponse::parse(&std::fs::read(&resp).unwrap()).unwrap();
@@ -172,10 +218,18 @@ fn revocation_source_reports_good_revoked_and_unknown() {
     for response in [by_issuer(), by_delegate()] {
         let set = OcspSet { responses: vec![response] };
         assert_eq!(set.status(&f.good, &pki.sub, pki.now).unwrap(), RevocationStatus::Good);
-        assert_eq!(set.status(&f.revoked, &pki.sub, pki.now).unwrap(), RevocationStatus::Revoked { revoked_at: revoked_at(pki) });
+        assert_eq!(
+            set.status(&f.revoked, &pki.sub, pki.now).unwrap(),
+            RevocationStatus::Revoked { revoked_at: revoked_at(pki) }
+        );
         assert_eq!(set.status(&pki.sub, &pki.root, pki.now).unwrap(), RevocationStatus::Unknown);
     }
-    let unknown = Answer { cert_id: ocsp::cert_id(&f.good, &pki.sub).unwrap(), status: Status::Unknown, this_update: pki.now, next_update: None };
+    let unknown = Answer {
+        cert_id: ocsp::cert_id(&f.good, &pki.sub).unwrap(),
+        status: Status::Unknown,
+        this_update: pki.now,
+        next_update: None,
+    };
     let responder = Responder { certificate: &pki.sub, signer: &pki.sub_signer, include_certificate: false };
     let set = OcspSet { responses: vec![ocsp::respond(&responder, &[unknown], pki.now).unwrap()] };
     assert_eq!(set.status(&f.good, &pki.sub, pki.now).unwrap(), RevocationStatus::Unknown);
@@ -186,8 +240,14 @@ fn revocation_source_refuses_stale_answers() {
     let pki = pki();
     let f = fixture();
     let set = OcspSet { responses: vec![by_issuer()] };
-    assert!(matches!(set.status(&f.good, &pki.sub, pki.now + Duration::days(2)), Err(RevocationError::NotCurrent)));
-    assert!(matches!(set.status(&f.good, &pki.sub, pki.now - Duration::hours(2)), Err(RevocationError::NotCurrent)));
+    assert!(matches!(
+        set.status(&f.good, &pki.sub, pki.now + Duration::days(2)),
+        Err(RevocationError::NotCurrent)
+    ));
+    assert!(matches!(
+        set.status(&f.good, &pki.sub, pki.now - Duration::hours(2)),
+        Err(RevocationError::NotCurrent)
+    ));
 }
 
 #[test]
@@ -198,13 +258,19 @@ fn refuses_a_responder_the_issuer_did_not_authorise() {
     let impostor = pki.user_cert(&pki.sub_ca(), Profile::Auth);
     let responder = Responder { certificate: &impostor, signer: &pki.user_signer, include_certificate: true };
     let response = ocsp::respond(&responder, &answers(pki, f), pki.now).unwrap();
-    assert!(matches!(ocsp::verify_response(&response, &pki.sub, pki.now), Err(ocsp::OcspError::UnauthorisedResponder)));
+    assert!(matches!(
+        ocsp::verify_response(&response, &pki.sub, pki.now),
+        Err(ocsp::OcspError::UnauthorisedResponder)
+    ));
     let set = OcspSet { responses: vec![response] };
     assert!(matches!(set.status(&f.good, &pki.sub, pki.now), Err(RevocationError::BadSignature)));
     // The root cannot answer for the intermediate's certificates.
     let root = Responder { certificate: &pki.root, signer: &pki.root_signer, include_certificate: true };
     let response = ocsp::respond(&root, &answers(pki, f), pki.now).unwrap();
-    assert!(matches!(ocsp::verify_response(&response, &pki.sub, pki.now), Err(ocsp::OcspError::UnauthorisedResponder)));
+    assert!(matches!(
+        ocsp::verify_response(&response, &pki.sub, pki.now),
+        Err(ocsp::OcspError::UnauthorisedResponder)
+    ));
 }
 
 #[test]
@@ -213,10 +279,19 @@ fn refuses_a_forged_signature() {
     let f = fixture();
     let genuine = by_issuer();
     let mut basic = genuine.basic().unwrap();
-    basic.tbs_response_data.produced_at = der::asn1::GeneralizedTime::from_unix_duration(std::time::Duration::from_secs(1_700_000_000)).unwrap();
-    let bytes = ocsp::ResponseBytes { response_type: const_oid::db::rfc6960::ID_PKIX_OCSP_BASIC, response: der::asn1::OctetString::new(basic.to_der().unwrap()).unwrap() };
-    let forged = OcspResponse { response_status: OcspResponseStatus::Successful, response_bytes: Some(bytes) };
-    assert!(matches!(ocsp::verify_response(&forged, &pki.sub, pki.now), Err(ocsp::OcspError::BadSignature(_))));
+    basic.tbs_response_data.produced_at =
+        der::asn1::GeneralizedTime::from_unix_duration(std::time::Duration::from_secs(1_700_000_000))
+            .unwrap();
+    let bytes = ocsp::ResponseBytes {
+        response_type: const_oid::db::rfc6960::ID_PKIX_OCSP_BASIC,
+        response: der::asn1::OctetString::new(basic.to_der().unwrap()).unwrap(),
+    };
+    let forged =
+        OcspResponse { response_status: OcspResponseStatus::Successful, response_bytes: Some(bytes) };
+    assert!(matches!(
+        ocsp::verify_response(&forged, &pki.sub, pki.now),
+        Err(ocsp::OcspError::BadSignature(_))
+    ));
     let set = OcspSet { responses: vec![forged] };
     assert!(matches!(set.status(&f.good, &pki.sub, pki.now), Err(RevocationError::BadSignature)));
 }

@@ -7,9 +7,9 @@
 use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5280::{ID_AD_CA_ISSUERS, ID_AD_OCSP, ID_KP_OCSP_SIGNING, ID_QT_CPS};
 use const_oid::db::rfc6960::ID_PKIX_OCSP_NOCHECK;
+use der::asn1::{Ia5String, OctetString};
 use der::{Any, Encode};
 use sha1::{Digest, Sha1};
-use der::asn1::{Ia5String, OctetString};
 use spki::SubjectPublicKeyInfoRef;
 use x509_cert::builder::Result;
 use x509_cert::builder::profile::BuilderProfile;
@@ -18,8 +18,8 @@ use x509_cert::ext::pkix::certpolicy::{PolicyInformation, PolicyQualifierInfo};
 use x509_cert::ext::pkix::crl::dp::DistributionPoint;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::ext::pkix::{
-    AccessDescription, AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints, CertificatePolicies,
-    CrlDistributionPoints, ExtendedKeyUsage, KeyUsage, KeyUsages, SubjectKeyIdentifier,
+    AccessDescription, AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints,
+    CertificatePolicies, CrlDistributionPoints, ExtendedKeyUsage, KeyUsage, KeyUsages, SubjectKeyIdentifier,
 };
 use x509_cert::ext::{Extension, ToExtension};
 use x509_cert::name::Name;
@@ -62,20 +62,25 @@ impl BuilderProfile for NcaProfile {
         let mut out = Vec::new();
         let mut add = |ext: Extension| out.push(ext);
         if let Some(path_len) = self.profile.ca_path_len() {
-            add((&BasicConstraints { ca: true, path_len_constraint: path_len }).to_extension(&self.subject, &[])?);
+            add((&BasicConstraints { ca: true, path_len_constraint: path_len })
+                .to_extension(&self.subject, &[])?);
         }
         add((&KeyUsage(self.profile.key_usage())).to_extension(&self.subject, &[])?);
         if let Some(eku) = self.profile.extended_key_usage() {
             add((&ExtendedKeyUsage(eku)).to_extension(&self.subject, &[])?);
         }
         if let Some(issuer) = &self.issuer {
-            let aki = AuthorityKeyIdentifier { key_identifier: Some(OctetString::new(issuer.key_id.clone())?), ..Default::default() };
+            let aki = AuthorityKeyIdentifier {
+                key_identifier: Some(OctetString::new(issuer.key_id.clone())?),
+                ..Default::default()
+            };
             add((&aki).to_extension(&self.subject, &[])?);
         }
         add((&ski).to_extension(&self.subject, &[])?);
         if let Some(policy) = self.profile.policy() {
             let cps = self.issuer.as_ref().and_then(|i| i.urls.cps.as_deref());
-            add((&CertificatePolicies(vec![policy_information(policy, cps)?])).to_extension(&self.subject, &[])?);
+            add((&CertificatePolicies(vec![policy_information(policy, cps)?]))
+                .to_extension(&self.subject, &[])?);
         }
         if self.profile == Profile::OcspResponder {
             // RFC 6960 4.2.2.2.1: clients need not check the responder certificate's revocation.

@@ -7,7 +7,9 @@ use time::OffsetDateTime;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::ExtendedKeyUsage;
 
-use super::{BasicOcspResponse, CertId, CertStatus, OcspError, OcspResponse, ResponderId, ResponseData, SingleResponse};
+use super::{
+    BasicOcspResponse, CertId, CertStatus, OcspError, OcspResponse, ResponderId, ResponseData, SingleResponse,
+};
 use crate::chain::{RevocationError, RevocationSource, RevocationStatus};
 use crate::issue::asn1_time;
 use crate::key::{self, KeyError};
@@ -23,14 +25,22 @@ pub struct VerifiedResponse {
 
 impl VerifiedResponse {
     /// The answer about `cert` (issued by `issuer`), if the response has one.
-    pub fn find(&self, cert: &Certificate, issuer: &Certificate) -> Result<Option<&SingleResponse>, OcspError> {
+    pub fn find(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+    ) -> Result<Option<&SingleResponse>, OcspError> {
         find(&self.data, cert, issuer)
     }
 }
 
 /// Checks that `response` is signed by `issuer`, or by a responder certificate (carried in the
 /// response) that `issuer` signed, marked `id-kp-OCSPSigning` and valid at `at`.
-pub fn verify_response(response: &OcspResponse, issuer: &Certificate, at: OffsetDateTime) -> Result<VerifiedResponse, OcspError> {
+pub fn verify_response(
+    response: &OcspResponse,
+    issuer: &Certificate,
+    at: OffsetDateTime,
+) -> Result<VerifiedResponse, OcspError> {
     let basic = response.basic()?;
     let responder = responder_certificate(&basic, issuer)?;
     if responder != *issuer {
@@ -39,7 +49,8 @@ pub fn verify_response(response: &OcspResponse, issuer: &Certificate, at: Offset
     let message = basic.tbs_response_data.to_der()?;
     let signature = basic.signature.as_bytes().ok_or(OcspError::BadSignature(KeyError::BadSignature))?;
     let spki = responder.tbs_certificate().subject_public_key_info();
-    key::verify_signature(spki, &basic.signature_algorithm, &message, signature).map_err(OcspError::BadSignature)?;
+    key::verify_signature(spki, &basic.signature_algorithm, &message, signature)
+        .map_err(OcspError::BadSignature)?;
     Ok(VerifiedResponse { data: basic.tbs_response_data, responder })
 }
 
@@ -47,7 +58,9 @@ pub fn verify_response(response: &OcspResponse, issuer: &Certificate, at: Offset
 fn responder_certificate(basic: &BasicOcspResponse, issuer: &Certificate) -> Result<Certificate, OcspError> {
     let names = |c: &Certificate| match &basic.tbs_response_data.responder_id {
         ResponderId::ByName(name) => c.tbs_certificate().subject() == name,
-        ResponderId::ByKey(hash) => key::ski(c.tbs_certificate().subject_public_key_info()) == hash.as_bytes(),
+        ResponderId::ByKey(hash) => {
+            key::ski(c.tbs_certificate().subject_public_key_info()) == hash.as_bytes()
+        }
     };
     if names(issuer) {
         return Ok(issuer.clone());
@@ -56,7 +69,11 @@ fn responder_certificate(basic: &BasicOcspResponse, issuer: &Certificate) -> Res
 }
 
 /// RFC 6960 section 4.2.2.2: a delegated responder is issued by the CA and carries id-kp-OCSPSigning.
-fn check_delegation(responder: &Certificate, issuer: &Certificate, at: OffsetDateTime) -> Result<(), OcspError> {
+fn check_delegation(
+    responder: &Certificate,
+    issuer: &Certificate,
+    at: OffsetDateTime,
+) -> Result<(), OcspError> {
     let tbs = responder.tbs_certificate();
     if tbs.issuer() != issuer.tbs_certificate().subject() {
         return Err(OcspError::UnauthorisedResponder);
@@ -76,7 +93,11 @@ fn check_delegation(responder: &Certificate, issuer: &Certificate, at: OffsetDat
         .map_err(|_| OcspError::UnauthorisedResponder)
 }
 
-fn find<'a>(data: &'a ResponseData, cert: &Certificate, issuer: &Certificate) -> Result<Option<&'a SingleResponse>, OcspError> {
+fn find<'a>(
+    data: &'a ResponseData,
+    cert: &Certificate,
+    issuer: &Certificate,
+) -> Result<Option<&'a SingleResponse>, OcspError> {
     for single in &data.responses {
         if matches(&single.cert_id, cert, issuer)? {
             return Ok(Some(single));
@@ -112,18 +133,26 @@ impl RevocationSource for OcspSet {
     /// Uses every successful response that answers about `cert`: each must be signed by `issuer` or
     /// its delegated responder; the latest answer current at `at` decides. None about `cert`:
     /// `Unknown`; none current: `NotCurrent`.
-    fn status(&self, cert: &Certificate, issuer: &Certificate, at: OffsetDateTime) -> Result<RevocationStatus, RevocationError> {
+    fn status(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+        at: OffsetDateTime,
+    ) -> Result<RevocationStatus, RevocationError> {
         let mut current: Option<SingleResponse> = None;
         let mut relevant = false;
         for response in &self.responses {
             let Ok(basic) = response.basic() else { continue };
-            let about = find(&basic.tbs_response_data, cert, issuer).map_err(|e| RevocationError::Malformed(e.to_string()))?;
+            let about = find(&basic.tbs_response_data, cert, issuer)
+                .map_err(|e| RevocationError::Malformed(e.to_string()))?;
             if about.is_none() {
                 continue;
             }
             relevant = true;
-            let verified = verify_response(response, issuer, at).map_err(|_| RevocationError::BadSignature)?;
-            let single = verified.find(cert, issuer).map_err(|e| RevocationError::Malformed(e.to_string()))?;
+            let verified =
+                verify_response(response, issuer, at).map_err(|_| RevocationError::BadSignature)?;
+            let single =
+                verified.find(cert, issuer).map_err(|e| RevocationError::Malformed(e.to_string()))?;
             let Some(single) = single.filter(|s| is_current(s, at)) else { continue };
             if current.as_ref().is_none_or(|c| c.this_update < single.this_update) {
                 current = Some(single.clone());
@@ -138,7 +167,11 @@ impl RevocationSource for OcspSet {
             CertStatus::Unknown(_) => RevocationStatus::Unknown,
             CertStatus::Revoked(info) => {
                 let revoked_at = asn1_time::from_generalized(&info.revocation_time);
-                if revoked_at <= at { RevocationStatus::Revoked { revoked_at } } else { RevocationStatus::Good }
+                if revoked_at <= at {
+                    RevocationStatus::Revoked { revoked_at }
+                } else {
+                    RevocationStatus::Good
+                }
             }
         })
     }

@@ -54,7 +54,11 @@ pub struct Answer {
 
 /// A successful response with `answers`, produced at `produced_at`, signed by `responder`
 /// (identified by key hash).
-pub fn respond(responder: &Responder<'_>, answers: &[Answer], produced_at: OffsetDateTime) -> Result<OcspResponse, OcspError> {
+pub fn respond(
+    responder: &Responder<'_>,
+    answers: &[Answer],
+    produced_at: OffsetDateTime,
+) -> Result<OcspResponse, OcspError> {
     let tbs = responder.certificate.tbs_certificate();
     if responder.signer.public_key()? != *tbs.subject_public_key_info() {
         return Err(OcspError::SignerMismatch);
@@ -74,7 +78,10 @@ pub fn respond(responder: &Responder<'_>, answers: &[Answer], produced_at: Offse
         signature: BitString::from_bytes(&signature)?,
         certs: responder.include_certificate.then(|| vec![responder.certificate.clone()]),
     };
-    let bytes = ResponseBytes { response_type: const_oid::db::rfc6960::ID_PKIX_OCSP_BASIC, response: OctetString::new(basic.to_der()?)? };
+    let bytes = ResponseBytes {
+        response_type: const_oid::db::rfc6960::ID_PKIX_OCSP_BASIC,
+        response: OctetString::new(basic.to_der()?)?,
+    };
     Ok(OcspResponse { response_status: OcspResponseStatus::Successful, response_bytes: Some(bytes) })
 }
 

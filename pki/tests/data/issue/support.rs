@@ -45,9 +45,11 @@ impl TestPki {
 
     /// An end-entity certificate for the user key, issued by `ca`.
     pub fn user_cert(&self, ca: &CaIdentity<'_>, profile: Profile) -> Certificate {
-        let subject = qoltanba_pki::csr::SubjectName::new("ТЕСТОВ", "ТЕСТ", "123456789011").to_name().unwrap();
+        let subject =
+            qoltanba_pki::csr::SubjectName::new("ТЕСТОВ", "ТЕСТ", "123456789011").to_name().unwrap();
         let spki = self.user_signer.public_key().unwrap();
-        issue::issue(ca, subject, spki, profile, self.now - Duration::days(1), self.now + Duration::days(365)).unwrap()
+        issue::issue(ca, subject, spki, profile, self.now - Duration::days(1), self.now + Duration::days(365))
+            .unwrap()
     }
 }
 
@@ -66,13 +68,22 @@ pub fn pki() -> &'static TestPki {
         let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
         let root_signer = signer("root");
         let root_name = Name::from_str("CN=Qoltanba Test Root,C=KZ").unwrap();
-        let root = issue::root(root_name, &root_signer, now - Duration::days(10), now + Duration::days(3650)).unwrap();
+        let root = issue::root(root_name, &root_signer, now - Duration::days(10), now + Duration::days(3650))
+            .unwrap();
         let sub_signer = signer("sub");
         let sub_name = Name::from_str("CN=Qoltanba Test CA,C=KZ").unwrap();
         let ca = CaIdentity { certificate: &root, signer: &root_signer, urls: urls("root") };
         let sub_key = sub_signer.public_key().unwrap();
         let profile = Profile::SubordinateCa { path_len: Some(0) };
-        let sub = issue::issue(&ca, sub_name, sub_key, profile, now - Duration::days(5), now + Duration::days(1825)).unwrap();
+        let sub = issue::issue(
+            &ca,
+            sub_name,
+            sub_key,
+            profile,
+            now - Duration::days(5),
+            now + Duration::days(1825),
+        )
+        .unwrap();
         TestPki { root, root_signer, sub, sub_signer, user_signer: signer("user"), now }
     })
 }
