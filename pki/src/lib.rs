@@ -3,7 +3,8 @@
 //! - [`iin`]: individual and business identification numbers (IIN / BIN) and their check digit.
 //! - [`certificate`]: a typed view of any X.509 certificate, with NCA purpose and holder classification.
 //! - [`key`], [`csr`]: RSA key pairs made on the device and PKCS#10 requests with the NCA subject layout.
-//! - [`issue`], [`crl`]: the NCA certificate profiles and revocation lists, for the certification authority.
+//! - [`issue`], [`crl`], [`ocsp`]: the NCA certificate profiles, revocation lists and OCSP, for the
+//!   certification authority and for checking revocation.
 //! - [`pkcs12`]: reading NCA, OpenSSL and Java key stores; writing modern and legacy-compatible ones.
 //! - [`cms`]: CAdES-BES SignedData, made and verified; [`chain`]: path validation at a given time.
 //! - [`signer`]: the one trait every private key implements (software, HSM, phone key stores).
@@ -24,6 +25,7 @@ pub mod encoding;
 pub mod iin;
 pub mod issue;
 pub mod key;
+pub mod ocsp;
 pub mod oid;
 pub mod pkcs12;
 pub mod signer;
