@@ -26,9 +26,8 @@ fn qoltanba() -> Command {
 }
 
 fn json(out: &std::process::Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
-    })
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 /// stderr must be exactly one line starting `qoltanba:`.
@@ -68,7 +67,12 @@ fn inspect_classifies_every_nca_key_store() {
         (AUTH_P12, "auth", "individual", Value::Null),
         (ORG_P12, "auth", "legal_entity", Value::from("123456789021")),
     ] {
-        let out = qoltanba().arg("inspect").arg(nca(file)).args(["--password", PASSWORD, "--json"]).output().unwrap();
+        let out = qoltanba()
+            .arg("inspect")
+            .arg(nca(file))
+            .args(["--password", PASSWORD, "--json"])
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{file}: {}", String::from_utf8_lossy(&out.stderr));
         let v = json(&out);
         let entries = v["entries"].as_array().expect("entries");
@@ -90,7 +94,8 @@ fn inspect_classifies_every_nca_key_store() {
 
 #[test]
 fn inspect_reads_certificates_and_signatures() {
-    let out = qoltanba().arg("inspect").arg(nca(&SIGN_P12.replace(".p12", ".cer"))).arg("--json").output().unwrap();
+    let out =
+        qoltanba().arg("inspect").arg(nca(&SIGN_P12.replace(".p12", ".cer"))).arg("--json").output().unwrap();
     assert!(out.status.success());
     let v = json(&out);
     assert_eq!(v["purpose"], "sign");
@@ -141,11 +146,28 @@ fn untrusted_anchor_gives_exit_one() {
     let ca = dir.path().join("other-ca.pem");
     let key = dir.path().join("other-ca.key");
     let made = openssl(&[
-        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=Not NCA", "-days", "2",
-        "-keyout", key.to_str().unwrap(), "-out", ca.to_str().unwrap(),
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=Not NCA",
+        "-days",
+        "2",
+        "-keyout",
+        key.to_str().unwrap(),
+        "-out",
+        ca.to_str().unwrap(),
     ]);
     assert!(made.status.success());
-    let out = qoltanba().arg("verify").arg(nca(SIGN_CMS)).args(["--at", AT, "--json", "--trust"]).arg(&ca).output().unwrap();
+    let out = qoltanba()
+        .arg("verify")
+        .arg(nca(SIGN_CMS))
+        .args(["--at", AT, "--json", "--trust"])
+        .arg(&ca)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let v = json(&out);
     assert_eq!(v["signature"], "valid");
@@ -159,8 +181,16 @@ fn attached_signature_verifies_with_openssl_and_with_us() {
     let (_, sig) = sign(&dir, "қолтаңба – signed text\n".as_bytes(), &[]);
     let out_path = dir.path().join("out.txt");
     let out = openssl(&[
-        "cms", "-verify", "-binary", "-inform", "DER", "-noverify", "-in", sig.to_str().unwrap(),
-        "-out", out_path.to_str().unwrap(),
+        "cms",
+        "-verify",
+        "-binary",
+        "-inform",
+        "DER",
+        "-noverify",
+        "-in",
+        sig.to_str().unwrap(),
+        "-out",
+        out_path.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(std::fs::read(&out_path).unwrap(), "қолтаңба – signed text\n".as_bytes());
@@ -177,8 +207,18 @@ fn detached_signature_verifies_with_openssl_and_with_us() {
     let dir = TempDir::new().unwrap();
     let (data, sig) = sign(&dir, b"detached content", &["--detached"]);
     let out = openssl(&[
-        "cms", "-verify", "-binary", "-inform", "DER", "-noverify", "-in", sig.to_str().unwrap(),
-        "-content", data.to_str().unwrap(), "-out", "/dev/null",
+        "cms",
+        "-verify",
+        "-binary",
+        "-inform",
+        "DER",
+        "-noverify",
+        "-in",
+        sig.to_str().unwrap(),
+        "-content",
+        data.to_str().unwrap(),
+        "-out",
+        "/dev/null",
     ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     qoltanba().arg("verify").arg(&sig).arg("--data").arg(&data).assert().code(0);
@@ -271,7 +311,16 @@ fn keygen_and_csr_make_a_request_openssl_accepts() {
         .arg(&csr)
         .assert()
         .success();
-    let out = openssl(&["req", "-in", csr.to_str().unwrap(), "-verify", "-noout", "-subject", "-nameopt", "utf8,sep_comma_plus"]);
+    let out = openssl(&[
+        "req",
+        "-in",
+        csr.to_str().unwrap(),
+        "-verify",
+        "-noout",
+        "-subject",
+        "-nameopt",
+        "utf8,sep_comma_plus",
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let subject = String::from_utf8(out.stdout).unwrap();
     assert!(subject.contains("CN=ӘБІЛОВ ҚАНАТ"), "{subject}");
@@ -302,14 +351,38 @@ fn packed_key_store_signs_and_chains_to_its_ca() {
     let dir = TempDir::new().unwrap();
     let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
     let made = openssl(&[
-        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/C=KZ/CN=Test NCA", "-days", "30",
-        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-        "-keyout", &path("ca.key"), "-out", &path("ca.pem"),
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/C=KZ/CN=Test NCA",
+        "-days",
+        "30",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+        "-keyout",
+        &path("ca.key"),
+        "-out",
+        &path("ca.pem"),
     ]);
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
     qoltanba().args(["keygen", "-o", &path("key.pem")]).assert().success();
     qoltanba()
-        .args(["csr", "--key", &path("key.pem"), "--iin", "900101300017", "--surname", "ТЕСТОВ", "--name", "ТЕСТ"])
+        .args([
+            "csr",
+            "--key",
+            &path("key.pem"),
+            "--iin",
+            "900101300017",
+            "--surname",
+            "ТЕСТОВ",
+            "--name",
+            "ТЕСТ",
+        ])
         .args(["-o", &path("req.pem")])
         .assert()
         .success();
@@ -320,8 +393,21 @@ fn packed_key_store_signs_and_chains_to_its_ca() {
     )
     .unwrap();
     let issued = openssl(&[
-        "x509", "-req", "-in", &path("req.pem"), "-CA", &path("ca.pem"), "-CAkey", &path("ca.key"),
-        "-CAcreateserial", "-days", "10", "-extfile", &path("ext.cnf"), "-out", &path("cert.pem"),
+        "x509",
+        "-req",
+        "-in",
+        &path("req.pem"),
+        "-CA",
+        &path("ca.pem"),
+        "-CAkey",
+        &path("ca.key"),
+        "-CAcreateserial",
+        "-days",
+        "10",
+        "-extfile",
+        &path("ext.cnf"),
+        "-out",
+        &path("cert.pem"),
     ]);
     assert!(issued.status.success(), "{}", String::from_utf8_lossy(&issued.stderr));
 
@@ -342,7 +428,8 @@ fn packed_key_store_signs_and_chains_to_its_ca() {
         .args(["sign", &path("doc"), "--key", &p12, "--password", "p12-pass", "-o", &path("doc.p7s")])
         .assert()
         .success();
-    let out = qoltanba().args(["verify", &path("doc.p7s"), "--trust", &path("ca.pem"), "--json"]).output().unwrap();
+    let out =
+        qoltanba().args(["verify", &path("doc.p7s"), "--trust", &path("ca.pem"), "--json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let v = json(&out);
     assert_eq!(v["chain"], "trusted");
@@ -350,8 +437,19 @@ fn packed_key_store_signs_and_chains_to_its_ca() {
     assert_eq!(v["signers"][0]["iin"], "900101300017");
 
     let verified = openssl(&[
-        "cms", "-verify", "-binary", "-inform", "DER", "-in", &path("doc.p7s"), "-CAfile", &path("ca.pem"),
-        "-purpose", "any", "-out", "/dev/null",
+        "cms",
+        "-verify",
+        "-binary",
+        "-inform",
+        "DER",
+        "-in",
+        &path("doc.p7s"),
+        "-CAfile",
+        &path("ca.pem"),
+        "-purpose",
+        "any",
+        "-out",
+        "/dev/null",
     ]);
     assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
 }

@@ -14,7 +14,6 @@
 //! this crate only assembles their types.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-#![allow(dead_code)] // removed once every module is filled in
 
 pub mod certificate;
 pub mod chain;
@@ -29,3 +28,6 @@ pub mod ocsp;
 pub mod oid;
 pub mod pkcs12;
 pub mod signer;
+
+/// The X.509 types this crate's API uses, re-exported so callers need not depend on `x509-cert`.
+pub use x509_cert as x509;

@@ -43,10 +43,7 @@ pub fn run(request: &Request) -> Result<Outcome, CliError> {
 pub fn load_key(path: &Path, password: Option<&str>) -> Result<SoftwareSigner, CliError> {
     let pem = Zeroizing::new(read(path)?);
     let text = std::str::from_utf8(&pem).map_err(|_| CliError::unreadable(path, "not PEM text"))?;
-    let private = match password {
-        Some(password) => key::private_key_from_encrypted_pem(text, password),
-        None => key::private_key_from_pem(text),
-    }
-    .map_err(|e| CliError::unreadable(path, e))?;
+    let private = key::private_key_from_pem(text, password.map(str::as_bytes))
+        .map_err(|e| CliError::unreadable(path, e))?;
     SoftwareSigner::new(private).map_err(|e| CliError::Crypto(e.to_string()))
 }

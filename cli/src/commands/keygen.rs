@@ -16,13 +16,15 @@ pub fn run(
     let private = progress::spin(&format!("generating an RSA-{bits} key"), || key::generate_rsa(bits))
         .map_err(|e| CliError::Crypto(e.to_string()))?;
     let pem = match &password {
-        Some(password) => key::private_key_to_encrypted_pem(&private, password),
+        Some(password) => key::private_key_to_encrypted_pem(&private, password.as_bytes()),
         None => key::private_key_to_pem(&private),
     }
     .map_err(|e| CliError::Crypto(e.to_string()))?;
     write(output, pem.as_bytes())?;
     if let Some(path) = public {
-        let pem = key::public_key_to_pem(&private).map_err(|e| CliError::Crypto(e.to_string()))?;
+        let pem = key::public_key_info(&private)
+            .and_then(|spki| key::public_key_to_pem(&spki))
+            .map_err(|e| CliError::Crypto(e.to_string()))?;
         write(path, pem.as_bytes())?;
     }
     Ok(Outcome::Success)

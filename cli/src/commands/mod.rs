@@ -45,17 +45,28 @@ pub fn run(command: Command) -> Result<Outcome, CliError> {
             keygen::run(&output, bits, password.map(Into::into), public.as_deref())
         }
         Command::Csr { key, password, iin, surname, name, patronymic, email, output } => {
-            csr::run(&csr::Request { key, password: password.map(Into::into), iin, surname, name, patronymic, email, output })
+            csr::run(&csr::Request {
+                key,
+                password: password.map(Into::into),
+                iin,
+                surname,
+                name,
+                patronymic,
+                email,
+                output,
+            })
         }
-        Command::Pack { key, key_password, cert, chain, password, legacy, output } => pack::run(&pack::Request {
-            key,
-            key_password: key_password.map(Into::into),
-            cert,
-            chain,
-            password: password.into(),
-            legacy,
-            output,
-        }),
+        Command::Pack { key, key_password, cert, chain, password, legacy, output } => {
+            pack::run(&pack::Request {
+                key,
+                key_password: key_password.map(Into::into),
+                cert,
+                chain,
+                password: password.into(),
+                legacy,
+                output,
+            })
+        }
     }
 }
 

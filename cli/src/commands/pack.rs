@@ -2,7 +2,9 @@
 
 use super::{Outcome, read, write};
 use crate::error::CliError;
-use qoltanba_pki::certificate::{CertificateView, parse_certificate, parse_certificates, subject_key_identifier};
+use qoltanba_pki::certificate::{
+    CertificateView, parse_certificate, parse_certificates, subject_key_identifier,
+};
 use qoltanba_pki::pkcs12::{self, Entry, Format, KeyStore, WriteOptions};
 use qoltanba_pki::signer::Signer;
 use std::path::{Path, PathBuf};
@@ -21,7 +23,8 @@ pub struct Request {
 
 pub fn run(request: &Request) -> Result<Outcome, CliError> {
     let signer = super::csr::load_key(&request.key, request.key_password.as_deref().map(String::as_str))?;
-    let certificate = parse_certificate(&read(&request.cert)?).map_err(|e| CliError::unreadable(&request.cert, e))?;
+    let certificate =
+        parse_certificate(&read(&request.cert)?).map_err(|e| CliError::unreadable(&request.cert, e))?;
     let key_spki = signer.public_key().map_err(|e| CliError::Crypto(e.to_string()))?;
     if &key_spki != certificate.tbs_certificate().subject_public_key_info() {
         return Err(CliError::unreadable(&request.cert, "is not the certificate of this key"));
@@ -32,7 +35,8 @@ pub fn run(request: &Request) -> Result<Outcome, CliError> {
         .map_err(|source| CliError::KeyStore { path: request.key.clone(), source })?;
     let mut extra_certificates = Vec::new();
     for path in &request.chain {
-        extra_certificates.extend(parse_certificates(&read(path)?).map_err(|e| CliError::unreadable(path, e))?);
+        extra_certificates
+            .extend(parse_certificates(&read(path)?).map_err(|e| CliError::unreadable(path, e))?);
     }
     let store = KeyStore { entries: vec![entry], extra_certificates };
     let format = if request.legacy { Format::Legacy } else { Format::Modern };

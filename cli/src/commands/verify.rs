@@ -6,11 +6,11 @@ use crate::output;
 use qoltanba_pki::certificate::{CertificateView, parse_certificates};
 use qoltanba_pki::chain::RevocationSource;
 use qoltanba_pki::cms::{self, SignerStatus};
+use qoltanba_pki::x509::Certificate;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use x509_cert::Certificate;
 
 /// The arguments of `verify`.
 pub struct Request {
@@ -69,9 +69,8 @@ pub fn run(request: &Request) -> Result<Outcome, CliError> {
             .map_err(|e| CliError::Usage(format!("--at {text}: not an RFC 3339 time ({e})")))?,
         None => OffsetDateTime::now_utc(),
     };
-    let der = qoltanba_pki::encoding::unarmor(&input)
-        .map_err(|e| CliError::unreadable(&request.signature, e))?
-        .der;
+    let der =
+        qoltanba_pki::encoding::unarmor(&input).map_err(|e| CliError::unreadable(&request.signature, e))?.der;
     let verified =
         cms::verify(&der, data.as_deref()).map_err(|e| CliError::unreadable(&request.signature, e))?;
     let checker = Checker { anchors: &anchors, crls: crls.as_ref(), at };
@@ -79,7 +78,11 @@ pub fn run(request: &Request) -> Result<Outcome, CliError> {
     if let (Some(path), Some(content)) = (&request.extract, verified.content.as_deref()) {
         write(path, content)?;
     }
-    if request.json { output::json(&report) } else { report.print() }
+    if request.json {
+        output::json(&report)
+    } else {
+        report.print()
+    }
     if let Some(problem) = report.first_problem() {
         eprintln!("qoltanba: {}: {problem}", request.signature.display());
     }
@@ -117,10 +120,9 @@ impl Report {
                     SignerStatus::Valid => (Verdict::Valid, None),
                     SignerStatus::Invalid(reason) => (Verdict::Invalid, Some(reason.to_string())),
                 };
-                let chain = match (checker, &signer.certificate) {
-                    (None, _) => Chain::NotChecked,
-                    (Some(_), None) => Chain::Untrusted,
-                    (Some(c), Some(cert)) => match c.check(cert, &verified.certificates) {
+                let chain = match checker {
+                    None => Chain::NotChecked,
+                    Some(c) => match c.check(&signer.certificate, &verified.certificates) {
                         Ok(()) => Chain::Trusted,
                         Err(reason) => {
                             problem.get_or_insert(reason);
@@ -138,7 +140,8 @@ impl Report {
             })
             .collect();
         let all = |f: &dyn Fn(&SignerReport) -> bool| !signers.is_empty() && signers.iter().all(f);
-        let signature = if all(&|s| s.signature == Verdict::Valid) { Verdict::Valid } else { Verdict::Invalid };
+        let signature =
+            if all(&|s| s.signature == Verdict::Valid) { Verdict::Valid } else { Verdict::Invalid };
         let chain = match checker {
             None => Chain::NotChecked,
             Some(_) if all(&|s| s.chain == Chain::Trusted) => Chain::Trusted,
@@ -205,7 +208,7 @@ fn load_crls(paths: &[PathBuf]) -> Result<Option<qoltanba_pki::crl::CrlSet>, Cli
     for path in paths {
         crls.push(load_crl(path)?);
     }
-    Ok(Some(qoltanba_pki::crl::CrlSet::new(crls)))
+    Ok(Some(qoltanba_pki::crl::CrlSet { crls }))
 }
 
 fn load_crl(path: &Path) -> Result<qoltanba_pki::crl::Crl, CliError> {
