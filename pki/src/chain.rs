@@ -14,8 +14,8 @@ use x509_cert::Certificate;
 use x509_cert::ext::pkix::{AuthorityKeyIdentifier, BasicConstraints, KeyUsage, SubjectKeyIdentifier};
 use x509_cert::time::Time;
 
+use crate::algorithm::rsa_signature_is_valid;
 use crate::cms::DigestAlgorithm;
-use crate::cms::algorithm::rsa_signature_is_valid;
 
 /// The longest path tried, anchor included.
 const MAX_PATH_LEN: usize = 10;

@@ -200,7 +200,11 @@ fn text(name: &Name, oid: ObjectIdentifier) -> Result<Option<String>, CsrError> 
 pub fn build(subject: &SubjectName, signer: &dyn Signer) -> Result<CertReq, CsrError> {
     let adapter = SignerAdapter::new(signer)?;
     let builder = RequestBuilder::new(subject.to_name()?).map_err(|e| CsrError::Build(e.to_string()))?;
-    builder.build::<_, RawSignature>(&adapter).map_err(|e| CsrError::Build(e.to_string()))
+    let built = builder.build::<_, RawSignature>(&adapter);
+    if let Some(failure) = adapter.take_failure() {
+        return Err(CsrError::Sign(failure));
+    }
+    built.map_err(|e| CsrError::Build(e.to_string()))
 }
 
 /// The request as PEM (`CERTIFICATE REQUEST`).

@@ -162,7 +162,11 @@ fn build(
     let adapter = SignerAdapter::new(signer)?;
     let builder = CertificateBuilder::new(profile, random_serial()?, Validity::new(start, end), spki)
         .map_err(|e| IssueError::Build(e.to_string()))?;
-    builder.build::<_, RawSignature>(&adapter).map_err(|e| IssueError::Build(e.to_string()))
+    let built = builder.build::<_, RawSignature>(&adapter);
+    if let Some(failure) = adapter.take_failure() {
+        return Err(IssueError::Sign(failure));
+    }
+    built.map_err(|e| IssueError::Build(e.to_string()))
 }
 
 /// The SubjectKeyIdentifier value as an OCTET STRING, for AKI fields elsewhere (CRL, OCSP).

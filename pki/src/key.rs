@@ -3,7 +3,6 @@
 //! RSA PKCS#1 v1.5 signature against a SubjectPublicKeyInfo.
 
 use der::pem::PemLabel;
-use der::referenced::OwnedToRef;
 use der::{EncodePem, pem::LineEnding};
 use pkcs8::{DecodePrivateKey, EncodePrivateKey};
 use rsa::PrivateKey;
@@ -122,32 +121,18 @@ pub fn nca_ski(spki: &SubjectPublicKeyInfoOwned) -> Result<[u8; 20], KeyError> {
     Ok(Sha1::digest(der).into())
 }
 
-/// Checks an RSA PKCS#1 v1.5 signature (SHA-256, SHA-384 or SHA-512) over `message` with `spki`.
+/// Checks an RSA PKCS#1 v1.5 signature over `message` with `spki`, by its `sha*WithRSAEncryption` identifier.
 pub fn verify_signature(
     spki: &SubjectPublicKeyInfoOwned,
     algorithm: &AlgorithmIdentifierOwned,
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), KeyError> {
-    use const_oid::db::rfc5912::{
-        SHA_256_WITH_RSA_ENCRYPTION, SHA_384_WITH_RSA_ENCRYPTION, SHA_512_WITH_RSA_ENCRYPTION,
-    };
-    match algorithm.oid {
-        SHA_256_WITH_RSA_ENCRYPTION => verify_with::<sha2::Sha256>(spki, message, signature),
-        SHA_384_WITH_RSA_ENCRYPTION => verify_with::<sha2::Sha384>(spki, message, signature),
-        SHA_512_WITH_RSA_ENCRYPTION => verify_with::<sha2::Sha512>(spki, message, signature),
-        other => Err(KeyError::UnsupportedAlgorithm(other)),
+    match crate::algorithm::rsa_signature_with_algorithm_is_valid(spki, algorithm, message, signature) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(KeyError::BadSignature),
+        Err(oid) => Err(KeyError::UnsupportedAlgorithm(oid)),
     }
-}
-
-fn verify_with<D>(spki: &SubjectPublicKeyInfoOwned, message: &[u8], signature: &[u8]) -> Result<(), KeyError>
-where
-    D: Digest + const_oid::AssociatedOid,
-{
-    let key =
-        rsa::pkcs1v15::VerifyingKey::<D>::try_from(spki.owned_to_ref()).map_err(|_| KeyError::Malformed)?;
-    let signature = rsa::pkcs1v15::Signature::try_from(signature).map_err(|_| KeyError::BadSignature)?;
-    signature::Verifier::verify(&key, message, &signature).map_err(|_| KeyError::BadSignature)
 }
 
 #[cfg(test)]

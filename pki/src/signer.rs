@@ -112,15 +112,25 @@ impl EncodePublicKey for PublicKeyInfo {
 }
 
 /// Adapts a [`Signer`] to the `signature` crate's traits for the `x509-cert` and `cms` builders.
+///
+/// The builders flatten a signing failure into an opaque error; the adapter keeps the [`SignError`] so
+/// that callers can still tell "the user cancelled the prompt" from "the structure is wrong"
+/// ([`SignerAdapter::take_failure`]).
 pub struct SignerAdapter<'a> {
     signer: &'a dyn Signer,
     public: PublicKeyInfo,
+    failure: std::sync::Mutex<Option<SignError>>,
 }
 
 impl<'a> SignerAdapter<'a> {
     /// Reads the signer's public key once and wraps it.
     pub fn new(signer: &'a dyn Signer) -> Result<Self, SignError> {
-        Ok(Self { public: PublicKeyInfo(signer.public_key()?), signer })
+        Ok(Self { public: PublicKeyInfo(signer.public_key()?), signer, failure: Default::default() })
+    }
+
+    /// The error of the last failed `sign` call, if any (taken, so asked once).
+    pub fn take_failure(&self) -> Option<SignError> {
+        self.failure.lock().ok().and_then(|mut slot| slot.take())
     }
 }
 
@@ -139,6 +149,12 @@ impl DynSignatureAlgorithmIdentifier for SignerAdapter<'_> {
 
 impl signature::Signer<RawSignature> for SignerAdapter<'_> {
     fn try_sign(&self, msg: &[u8]) -> Result<RawSignature, signature::Error> {
-        self.signer.sign(msg).map(RawSignature).map_err(signature::Error::from_source)
+        self.signer.sign(msg).map(RawSignature).map_err(|error| {
+            let opaque = signature::Error::new();
+            if let Ok(mut slot) = self.failure.lock() {
+                *slot = Some(error);
+            }
+            opaque
+        })
     }
 }

@@ -187,3 +187,28 @@ fn reads_the_subject_of_nca_certificates() {
     let expected = SubjectName::new("ТЕСТОВ", "ТЕСТ", "123456789011").with_patronymic("ТЕСТОВИЧ");
     assert_eq!(name, expected);
 }
+
+/// A key store that refuses, as a phone does when the citizen cancels the biometric prompt.
+struct Refusing(SoftwareSigner);
+
+impl Signer for Refusing {
+    fn public_key(&self) -> Result<spki::SubjectPublicKeyInfoOwned, qoltanba_pki::signer::SignError> {
+        self.0.public_key()
+    }
+    fn signature_algorithm(&self) -> spki::AlgorithmIdentifierOwned {
+        self.0.signature_algorithm()
+    }
+    fn sign(&self, _: &[u8]) -> Result<Vec<u8>, qoltanba_pki::signer::SignError> {
+        Err(qoltanba_pki::signer::SignError::KeyStore("cancelled".into()))
+    }
+}
+
+#[test]
+fn key_store_refusal_reaches_the_caller_as_a_sign_error() {
+    let signer = Refusing(SoftwareSigner::new(fresh_key().clone()).unwrap());
+    let result = csr::build(&kazakh_subject(), &signer);
+    assert!(
+        matches!(&result, Err(CsrError::Sign(qoltanba_pki::signer::SignError::KeyStore(r))) if r == "cancelled"),
+        "{result:?}"
+    );
+}

@@ -16,7 +16,7 @@ use x509_cert::ext::pkix::name::{GeneralName, GeneralNames};
 use x509_cert::serial_number::SerialNumber;
 use x509_cert::time::Time;
 
-use super::algorithm::DigestAlgorithm;
+use crate::algorithm::DigestAlgorithm;
 
 /// `IssuerSerial` (RFC 5035): the issuer's names and the certificate's serial number.
 #[derive(Clone, Debug, Eq, PartialEq, Sequence)]

@@ -4,7 +4,6 @@
 //! DER or BER input (NCA's files), several signers, and RSA with SHA-1/256/384/512. Whether a signer's
 //! certificate is trusted is a separate question, answered by [`crate::chain::validate`].
 
-pub mod algorithm;
 pub mod attributes;
 mod content;
 mod error;
@@ -12,7 +11,7 @@ mod report;
 mod sign;
 mod verify;
 
-pub use algorithm::DigestAlgorithm;
+pub use crate::algorithm::DigestAlgorithm;
 pub use error::CmsError;
 pub use report::{InvalidReason, SignerReport, SignerStatus, Verified};
 pub use sign::{SignOptions, sign};

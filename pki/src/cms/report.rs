@@ -4,7 +4,7 @@ use const_oid::ObjectIdentifier;
 use time::OffsetDateTime;
 use x509_cert::Certificate;
 
-use super::algorithm::DigestAlgorithm;
+use crate::algorithm::DigestAlgorithm;
 use crate::certificate::CertificateView;
 
 /// A readable SignedData message, its content and what each signer's signature is worth.

@@ -1,21 +1,19 @@
 //! Making CAdES-BES SignedData with the `cms` crate's builders.
 
-use std::cell::RefCell;
-
 use cms::builder::{SignedDataBuilder, SignerInfoBuilder};
 use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
 use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier};
 use const_oid::db::rfc5911::ID_DATA;
 use der::asn1::OctetString;
 use der::{Any, Encode};
-use spki::{AlgorithmIdentifierOwned, DynSignatureAlgorithmIdentifier};
+use spki::AlgorithmIdentifierOwned;
 use time::OffsetDateTime;
 use x509_cert::Certificate;
 
-use super::algorithm::DigestAlgorithm;
 use super::attributes;
 use super::error::CmsError;
-use crate::signer::{PublicKeyInfo, RawSignature, SignError, Signer, SignerAdapter};
+use crate::algorithm::DigestAlgorithm;
+use crate::signer::{RawSignature, Signer, SignerAdapter};
 
 /// How to sign.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,14 +65,14 @@ pub fn sign(
         .add_signed_attribute(attributes::signing_certificate_v2(certificate).map_err(build_error)?)
         .map_err(build_error)?;
 
-    let recording = RecordingSigner::new(signer)?;
+    let adapter = SignerAdapter::new(signer)?;
     let mut builder = SignedDataBuilder::new(&encap);
     builder.add_digest_algorithm(digest_algorithm).map_err(build_error)?;
     for cert in certificates_to_embed(certificate, chain) {
         builder.add_certificate(CertificateChoices::Certificate(cert.clone())).map_err(build_error)?;
     }
-    let added = builder.add_signer_info::<_, RawSignature>(signer_info, &recording);
-    if let Some(error) = recording.failure.borrow_mut().take() {
+    let added = builder.add_signer_info::<_, RawSignature>(signer_info, &adapter);
+    if let Some(error) = adapter.take_failure() {
         return Err(CmsError::Signer(error));
     }
     added.map_err(build_error)?;
@@ -94,40 +92,4 @@ fn certificates_to_embed<'a>(certificate: &'a Certificate, chain: &'a [Certifica
 
 fn build_error(error: impl std::fmt::Display) -> CmsError {
     CmsError::Build(error.to_string())
-}
-
-/// A [`SignerAdapter`] that keeps the [`SignError`] the builder would otherwise flatten, so callers can
-/// tell "the user cancelled" from "the structure is wrong".
-struct RecordingSigner<'a> {
-    adapter: SignerAdapter<'a>,
-    signer: &'a dyn Signer,
-    failure: RefCell<Option<SignError>>,
-}
-
-impl<'a> RecordingSigner<'a> {
-    fn new(signer: &'a dyn Signer) -> Result<Self, SignError> {
-        Ok(Self { adapter: SignerAdapter::new(signer)?, signer, failure: RefCell::new(None) })
-    }
-}
-
-impl signature::Keypair for RecordingSigner<'_> {
-    type VerifyingKey = PublicKeyInfo;
-    fn verifying_key(&self) -> PublicKeyInfo {
-        self.adapter.verifying_key()
-    }
-}
-
-impl DynSignatureAlgorithmIdentifier for RecordingSigner<'_> {
-    fn signature_algorithm_identifier(&self) -> spki::Result<AlgorithmIdentifierOwned> {
-        self.adapter.signature_algorithm_identifier()
-    }
-}
-
-impl signature::Signer<RawSignature> for RecordingSigner<'_> {
-    fn try_sign(&self, msg: &[u8]) -> Result<RawSignature, signature::Error> {
-        self.signer.sign(msg).map(RawSignature).map_err(|error| {
-            self.failure.replace(Some(error));
-            signature::Error::new()
-        })
-    }
 }

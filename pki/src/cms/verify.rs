@@ -9,11 +9,11 @@ use der::{Decode, Encode};
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::SubjectKeyIdentifier;
 
-use super::algorithm::{DigestAlgorithm, rsa_signature_is_valid};
 use super::attributes::SignedAttributeValues;
 use super::content::SignedDataContent;
 use super::error::CmsError;
 use super::report::{InvalidReason, SignerReport, SignerStatus, Verified};
+use crate::algorithm::{DigestAlgorithm, rsa_signature_is_valid};
 use crate::certificate::CertificateView;
 
 /// Reads `signed` (a DER or BER ContentInfo; callers unarmor PEM/base64 first) and verifies every signer.

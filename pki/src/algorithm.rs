@@ -1,4 +1,5 @@
-//! The digest algorithms and RSA PKCS#1 v1.5 signatures this crate verifies (shared with [`crate::chain`]).
+//! The digest algorithms and RSA PKCS#1 v1.5 signatures this crate verifies: one place for CMS,
+//! certificate paths, CRLs, OCSP responses and certificate requests.
 
 use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5912;
@@ -8,7 +9,7 @@ use rsa::pkcs8::DecodePublicKey;
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha384, Sha512};
 use signature::Verifier;
-use spki::SubjectPublicKeyInfoOwned;
+use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 
 /// A message digest algorithm, by its `id-sha*` identifier.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -84,6 +85,18 @@ pub fn rsa_signature_is_valid(
         DigestAlgorithm::Sha384 => verify::<Sha384>(&key_der, message, &signature),
         DigestAlgorithm::Sha512 => verify::<Sha512>(&key_der, message, &signature),
     }
+}
+
+/// Checks a signature whose algorithm is a `sha*WithRSAEncryption` identifier (X.509, CRL, OCSP, PKCS#10).
+/// `Ok(false)` for a signature that does not verify; `Err` with the identifier when it is not supported.
+pub fn rsa_signature_with_algorithm_is_valid(
+    key: &SubjectPublicKeyInfoOwned,
+    algorithm: &AlgorithmIdentifierOwned,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<bool, ObjectIdentifier> {
+    let digest = DigestAlgorithm::from_rsa_signature_oid(&algorithm.oid).ok_or(algorithm.oid)?;
+    Ok(rsa_signature_is_valid(key, digest, message, signature))
 }
 
 fn verify<D>(key_der: &[u8], message: &[u8], signature: &Signature) -> bool
