@@ -59,6 +59,9 @@ pub enum Command {
         /// CRLs to check revocation against; repeat for several.
         #[arg(long = "crl")]
         crl: Vec<PathBuf>,
+        /// OCSP responses (DER) to check revocation against; repeat for several.
+        #[arg(long = "ocsp")]
+        ocsp: Vec<PathBuf>,
         /// Check the chain as of this time (RFC 3339) instead of now.
         #[arg(long)]
         at: Option<String>,

@@ -345,91 +345,148 @@ fn csr_refuses_an_iin_with_a_bad_check_digit() {
     assert!(assert_one_line_error(&out).contains("check digit"));
 }
 
-/// keygen → csr → an openssl CA issues a SIGN certificate → pack → sign → verify against that CA.
+/// A CA made by openssl and a SIGN key store made by us: keygen → csr → `openssl x509 -req` → pack.
+struct Issued {
+    dir: TempDir,
+    p12: String,
+}
+
+impl Issued {
+    fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).to_str().unwrap().to_owned()
+    }
+
+    fn new() -> Self {
+        let dir = TempDir::new().unwrap();
+        let mut issued = Self { dir, p12: String::new() };
+        let path = |name: &str| issued.path(name);
+        let made = openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/C=KZ/CN=Test NCA",
+            "-days",
+            "30",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+            "-keyout",
+            &path("ca.key"),
+            "-out",
+            &path("ca.pem"),
+        ]);
+        assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+        qoltanba().args(["keygen", "-o", &path("key.pem")]).assert().success();
+        qoltanba()
+            .args([
+                "csr",
+                "--key",
+                &path("key.pem"),
+                "--iin",
+                "900101300017",
+                "--surname",
+                "ТЕСТОВ",
+                "--name",
+                "ТЕСТ",
+            ])
+            .args(["-o", &path("req.pem")])
+            .assert()
+            .success();
+        std::fs::write(
+            path("ext.cnf"),
+            "keyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=emailProtection,1.2.398.3.3.4.1.1\n\
+             certificatePolicies=1.2.398.3.3.2.3\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n",
+        )
+        .unwrap();
+        let signed = openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            &path("req.pem"),
+            "-CA",
+            &path("ca.pem"),
+            "-CAkey",
+            &path("ca.key"),
+            "-CAcreateserial",
+            "-days",
+            "10",
+            "-extfile",
+            &path("ext.cnf"),
+            "-out",
+            &path("cert.pem"),
+        ]);
+        assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
+        let out = qoltanba()
+            .args([
+                "pack",
+                "--key",
+                &path("key.pem"),
+                "--cert",
+                &path("cert.pem"),
+                "--chain",
+                &path("ca.pem"),
+            ])
+            .args(["--password", "p12-pass", "-o", &path("")])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        issued.p12 = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+        issued
+    }
+
+    /// Signs a small document with the packed key store; returns the signature's path.
+    fn sign(&self) -> String {
+        std::fs::write(self.path("doc"), b"contract").unwrap();
+        qoltanba()
+            .args(["sign", &self.path("doc"), "--key", &self.p12, "--password", "p12-pass"])
+            .args(["-o", &self.path("doc.p7s")])
+            .assert()
+            .success();
+        self.path("doc.p7s")
+    }
+
+    /// Marks the certificate revoked a minute ago in an openssl CA database; returns its path.
+    fn revoke(&self) -> String {
+        let serial = openssl(&["x509", "-in", &self.path("cert.pem"), "-noout", "-serial"]);
+        let serial =
+            String::from_utf8(serial.stdout).unwrap().trim().trim_start_matches("serial=").to_owned();
+        let stamp = |t: time::OffsetDateTime| {
+            format!(
+                "{:02}{:02}{:02}{:02}{:02}{:02}Z",
+                t.year() % 100,
+                t.month() as u8,
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            )
+        };
+        let now = time::OffsetDateTime::now_utc();
+        let line = format!(
+            "R\t{}\t{}\t{serial}\tunknown\t/CN=ТЕСТОВ ТЕСТ\n",
+            stamp(now + time::Duration::days(10)),
+            stamp(now - time::Duration::minutes(1))
+        );
+        std::fs::write(self.path("index.txt"), line).unwrap();
+        self.path("index.txt")
+    }
+}
+
 #[test]
 fn packed_key_store_signs_and_chains_to_its_ca() {
-    let dir = TempDir::new().unwrap();
-    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
-    let made = openssl(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-subj",
-        "/C=KZ/CN=Test NCA",
-        "-days",
-        "30",
-        "-addext",
-        "basicConstraints=critical,CA:TRUE",
-        "-addext",
-        "keyUsage=critical,keyCertSign,cRLSign",
-        "-keyout",
-        &path("ca.key"),
-        "-out",
-        &path("ca.pem"),
-    ]);
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
-    qoltanba().args(["keygen", "-o", &path("key.pem")]).assert().success();
-    qoltanba()
-        .args([
-            "csr",
-            "--key",
-            &path("key.pem"),
-            "--iin",
-            "900101300017",
-            "--surname",
-            "ТЕСТОВ",
-            "--name",
-            "ТЕСТ",
-        ])
-        .args(["-o", &path("req.pem")])
-        .assert()
-        .success();
-    std::fs::write(
-        path("ext.cnf"),
-        "keyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=emailProtection,1.2.398.3.3.4.1.1\n\
-         certificatePolicies=1.2.398.3.3.2.3\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n",
-    )
-    .unwrap();
-    let issued = openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        &path("req.pem"),
-        "-CA",
-        &path("ca.pem"),
-        "-CAkey",
-        &path("ca.key"),
-        "-CAcreateserial",
-        "-days",
-        "10",
-        "-extfile",
-        &path("ext.cnf"),
-        "-out",
-        &path("cert.pem"),
-    ]);
-    assert!(issued.status.success(), "{}", String::from_utf8_lossy(&issued.stderr));
-
-    let out = qoltanba()
-        .args(["pack", "--key", &path("key.pem"), "--cert", &path("cert.pem"), "--chain", &path("ca.pem")])
-        .args(["--password", "p12-pass", "-o", &path("")])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let p12 = String::from_utf8(out.stdout).unwrap().trim().to_owned();
-    let name = Path::new(&p12).file_name().unwrap().to_str().unwrap().to_owned();
+    let issued = Issued::new();
+    let name = Path::new(&issued.p12).file_name().unwrap().to_str().unwrap().to_owned();
     assert!(name.starts_with("RSA256_") && name.ends_with(".p12"), "{name}");
-    let listed = openssl(&["pkcs12", "-in", &p12, "-passin", "pass:p12-pass", "-nokeys", "-info"]);
+    let listed = openssl(&["pkcs12", "-in", &issued.p12, "-passin", "pass:p12-pass", "-nokeys", "-info"]);
     assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
 
-    std::fs::write(path("doc"), b"contract").unwrap();
-    qoltanba()
-        .args(["sign", &path("doc"), "--key", &p12, "--password", "p12-pass", "-o", &path("doc.p7s")])
-        .assert()
-        .success();
+    let sig = issued.sign();
     let out =
-        qoltanba().args(["verify", &path("doc.p7s"), "--trust", &path("ca.pem"), "--json"]).output().unwrap();
+        qoltanba().args(["verify", &sig, "--trust", &issued.path("ca.pem"), "--json"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let v = json(&out);
     assert_eq!(v["chain"], "trusted");
@@ -443,13 +500,112 @@ fn packed_key_store_signs_and_chains_to_its_ca() {
         "-inform",
         "DER",
         "-in",
-        &path("doc.p7s"),
+        &sig,
         "-CAfile",
-        &path("ca.pem"),
+        &issued.path("ca.pem"),
         "-purpose",
         "any",
         "-out",
         "/dev/null",
     ]);
     assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
+}
+
+#[test]
+fn certificate_revoked_by_an_openssl_crl_is_untrusted() {
+    let issued = Issued::new();
+    let sig = issued.sign();
+    let index = issued.revoke();
+    std::fs::write(issued.path("crlnumber"), "01\n").unwrap();
+    std::fs::write(
+        issued.path("ca.cnf"),
+        format!(
+            "[ca]\ndefault_ca=d\n[d]\ndatabase={index}\ncrlnumber={}\ndefault_md=sha256\ndefault_crl_days=7\n",
+            issued.path("crlnumber")
+        ),
+    )
+    .unwrap();
+    let crl = openssl(&[
+        "ca",
+        "-gencrl",
+        "-config",
+        &issued.path("ca.cnf"),
+        "-keyfile",
+        &issued.path("ca.key"),
+        "-cert",
+        &issued.path("ca.pem"),
+        "-out",
+        &issued.path("crl.pem"),
+    ]);
+    assert!(crl.status.success(), "{}", String::from_utf8_lossy(&crl.stderr));
+
+    let out = qoltanba()
+        .args(["verify", &sig, "--trust", &issued.path("ca.pem"), "--crl", &issued.path("crl.pem"), "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = json(&out);
+    assert_eq!(v["signature"], "valid");
+    assert_eq!(v["chain"], "untrusted");
+    assert!(assert_one_line_error(&out).contains("revoked"));
+}
+
+#[test]
+fn ocsp_answers_from_openssl_decide_trust() {
+    let issued = Issued::new();
+    let sig = issued.sign();
+    let ask = |index: &str, name: &str| {
+        let request = issued.path(&format!("{name}.req"));
+        let made = openssl(&[
+            "ocsp",
+            "-issuer",
+            &issued.path("ca.pem"),
+            "-cert",
+            &issued.path("cert.pem"),
+            "-no_nonce",
+            "-reqout",
+            &request,
+        ]);
+        assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+        let response = issued.path(&format!("{name}.der"));
+        let answered = openssl(&[
+            "ocsp",
+            "-index",
+            index,
+            "-CA",
+            &issued.path("ca.pem"),
+            "-rsigner",
+            &issued.path("ca.pem"),
+            "-rkey",
+            &issued.path("ca.key"),
+            "-reqin",
+            &request,
+            "-respout",
+            &response,
+            "-ndays",
+            "1",
+        ]);
+        assert!(answered.status.success(), "{}", String::from_utf8_lossy(&answered.stderr));
+        response
+    };
+    let serial = openssl(&["x509", "-in", &issued.path("cert.pem"), "-noout", "-serial"]);
+    let serial = String::from_utf8(serial.stdout).unwrap().trim().trim_start_matches("serial=").to_owned();
+    std::fs::write(issued.path("good.txt"), format!("V\t991231235959Z\t\t{serial}\tunknown\t/CN=x\n"))
+        .unwrap();
+    let good = ask(&issued.path("good.txt"), "good");
+    let revoked = ask(&issued.revoke(), "revoked");
+
+    let verify = |response: &str| {
+        qoltanba()
+            .args(["verify", &sig, "--trust", &issued.path("ca.pem"), "--ocsp", response, "--json"])
+            .output()
+            .unwrap()
+    };
+    let out = verify(&good);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(json(&out)["chain"], "trusted");
+    let out = verify(&revoked);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(json(&out)["chain"], "untrusted");
+    assert!(assert_one_line_error(&out).contains("revoked"));
 }

@@ -38,8 +38,8 @@ pub fn run(command: Command) -> Result<Outcome, CliError> {
         Command::Sign { file, key, password, detached, base64, output } => {
             sign::run(&sign::Request { file, key, password: password.into(), detached, base64, output })
         }
-        Command::Verify { signature, data, trust, crl, at, extract, json } => {
-            verify::run(&verify::Request { signature, data, trust, crl, at, extract, json })
+        Command::Verify { signature, data, trust, crl, ocsp, at, extract, json } => {
+            verify::run(&verify::Request { signature, data, trust, crl, ocsp, at, extract, json })
         }
         Command::Keygen { output, bits, password, public } => {
             keygen::run(&output, bits, password.map(Into::into), public.as_deref())

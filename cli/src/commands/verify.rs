@@ -4,11 +4,14 @@ use super::{Outcome, read, write};
 use crate::error::CliError;
 use crate::output;
 use qoltanba_pki::certificate::{CertificateView, parse_certificates};
-use qoltanba_pki::chain::RevocationSource;
+use qoltanba_pki::chain::{Combined, RevocationSource};
 use qoltanba_pki::cms::{self, SignerStatus};
+use qoltanba_pki::crl::{Crl, CrlSet};
+use qoltanba_pki::ocsp::{OcspResponse, OcspSet};
 use qoltanba_pki::x509::Certificate;
+use qoltanba_pki::x509::der::Decode;
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -18,6 +21,7 @@ pub struct Request {
     pub data: Option<PathBuf>,
     pub trust: Vec<PathBuf>,
     pub crl: Vec<PathBuf>,
+    pub ocsp: Vec<PathBuf>,
     pub at: Option<String>,
     pub extract: Option<PathBuf>,
     pub json: bool,
@@ -63,7 +67,10 @@ pub fn run(request: &Request) -> Result<Outcome, CliError> {
     let input = read(&request.signature)?;
     let data = request.data.as_deref().map(read).transpose()?;
     let anchors = load_certificates(&request.trust)?;
-    let crls = load_crls(&request.crl)?;
+    let crls = CrlSet { crls: load_all(&request.crl, |der| Crl::from_der(der).map_err(|e| e.to_string()))? };
+    let ocsp = OcspSet {
+        responses: load_all(&request.ocsp, |der| OcspResponse::from_der(der).map_err(|e| e.to_string()))?,
+    };
     let at = match &request.at {
         Some(text) => OffsetDateTime::parse(text, &Rfc3339)
             .map_err(|e| CliError::Usage(format!("--at {text}: not an RFC 3339 time ({e})")))?,
@@ -73,7 +80,7 @@ pub fn run(request: &Request) -> Result<Outcome, CliError> {
         qoltanba_pki::encoding::unarmor(&input).map_err(|e| CliError::unreadable(&request.signature, e))?.der;
     let verified =
         cms::verify(&der, data.as_deref()).map_err(|e| CliError::unreadable(&request.signature, e))?;
-    let checker = Checker { anchors: &anchors, crls: crls.as_ref(), at };
+    let checker = Checker { anchors: &anchors, revocation: Combined(vec![&crls, &ocsp]), at };
     let report = Report::new(&verified, (!anchors.is_empty()).then_some(&checker));
     if let (Some(path), Some(content)) = (&request.extract, verified.content.as_deref()) {
         write(path, content)?;
@@ -97,13 +104,13 @@ pub fn inspect_signature(bytes: &[u8]) -> Option<Report> {
 
 struct Checker<'a> {
     anchors: &'a [Certificate],
-    crls: Option<&'a qoltanba_pki::crl::CrlSet>,
+    revocation: Combined<'a>,
     at: OffsetDateTime,
 }
 
 impl Checker<'_> {
     fn check(&self, cert: &Certificate, intermediates: &[Certificate]) -> Result<(), String> {
-        let revocation = self.crls.map(|c| c as &dyn RevocationSource);
+        let revocation = (!self.revocation.0.is_empty()).then_some(&self.revocation as &dyn RevocationSource);
         qoltanba_pki::chain::validate(cert, intermediates, self.anchors, self.at, revocation)
             .map(|_| ())
             .map_err(|e| e.to_string())
@@ -200,19 +207,14 @@ fn load_certificates(paths: &[PathBuf]) -> Result<Vec<Certificate>, CliError> {
     Ok(out)
 }
 
-fn load_crls(paths: &[PathBuf]) -> Result<Option<qoltanba_pki::crl::CrlSet>, CliError> {
-    if paths.is_empty() {
-        return Ok(None);
-    }
-    let mut crls = Vec::new();
-    for path in paths {
-        crls.push(load_crl(path)?);
-    }
-    Ok(Some(qoltanba_pki::crl::CrlSet { crls }))
-}
-
-fn load_crl(path: &Path) -> Result<qoltanba_pki::crl::Crl, CliError> {
-    let bytes = read(path)?;
-    let der = qoltanba_pki::encoding::unarmor(&bytes).map_err(|e| CliError::unreadable(path, e))?.der;
-    qoltanba_pki::crl::Crl::from_der(&der).map_err(|e| CliError::unreadable(path, e))
+/// Reads every file (DER, PEM or base64) and decodes it with `decode`.
+fn load_all<T>(paths: &[PathBuf], decode: impl Fn(&[u8]) -> Result<T, String>) -> Result<Vec<T>, CliError> {
+    paths
+        .iter()
+        .map(|path| {
+            let bytes = read(path)?;
+            let der = qoltanba_pki::encoding::unarmor(&bytes).map_err(|e| CliError::unreadable(path, e))?.der;
+            decode(&der).map_err(|e| CliError::unreadable(path, e))
+        })
+        .collect()
 }

@@ -6,6 +6,9 @@
 //! constraints, keyCertSign, path length, unknown critical extensions, and revocation through a
 //! [`RevocationSource`] the caller supplies. Anchors are trusted as given: their self-signature is not checked.
 
+mod revocation;
+pub use revocation::{Combined, RevocationError, RevocationSource, RevocationStatus};
+
 use const_oid::ObjectIdentifier;
 use const_oid::db::rfc5280 as ext_oid;
 use der::Encode;
@@ -331,44 +334,4 @@ fn check_revocation(
         }
         status => Ok(status),
     }
-}
-
-/// The revocation status of one certificate, as a CRL or an OCSP answer tells it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RevocationStatus {
-    /// Not revoked as of the evidence.
-    Good,
-    /// Revoked at the given time.
-    Revoked {
-        /// When the CA revoked it.
-        revoked_at: OffsetDateTime,
-    },
-    /// The evidence does not cover this certificate (another issuer, stale, …).
-    Unknown,
-}
-
-/// Revocation evidence the caller supplies (CRLs, OCSP answers): this crate never fetches any.
-pub trait RevocationSource {
-    /// The status of `cert` issued by `issuer`, as of `at`. Evidence that is present but fails to verify
-    /// (bad signature, outside its validity) is an error, not `Unknown`.
-    fn status(
-        &self,
-        cert: &Certificate,
-        issuer: &Certificate,
-        at: OffsetDateTime,
-    ) -> Result<RevocationStatus, RevocationError>;
-}
-
-/// Why revocation evidence could not be used.
-#[derive(Debug, thiserror::Error)]
-pub enum RevocationError {
-    /// The CRL or OCSP response is not signed by the certificate's issuer (or its delegated responder).
-    #[error("the revocation evidence has a bad signature")]
-    BadSignature,
-    /// The evidence is not valid at the time asked about.
-    #[error("the revocation evidence is not current at the time asked about")]
-    NotCurrent,
-    /// The evidence could not be decoded.
-    #[error("the revocation evidence is malformed: {0}")]
-    Malformed(String),
 }
