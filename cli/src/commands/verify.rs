@@ -4,7 +4,7 @@ use super::{Outcome, read, write};
 use crate::error::CliError;
 use crate::output;
 use qoltanba_pki::certificate::{CertificateView, parse_certificates};
-use qoltanba_pki::chain::{Combined, RevocationSource};
+use qoltanba_pki::chain::{ChainError, Combined, RevocationSource, ValidatedPath};
 use qoltanba_pki::cms::{self, SignerStatus};
 use qoltanba_pki::crl::{Crl, CrlSet};
 use qoltanba_pki::ocsp::{OcspResponse, OcspSet};
@@ -80,8 +80,12 @@ pub fn run(request: &Request) -> Result<Outcome, CliError> {
         qoltanba_pki::encoding::unarmor(&input).map_err(|e| CliError::unreadable(&request.signature, e))?.der;
     let verified =
         cms::verify(&der, data.as_deref()).map_err(|e| CliError::unreadable(&request.signature, e))?;
-    let checker = Checker { anchors: &anchors, revocation: Combined(vec![&crls, &ocsp]), at };
-    let report = Report::new(&verified, (!anchors.is_empty()).then_some(&checker));
+    let chains = (!anchors.is_empty()).then(|| {
+        let revocation = Combined(vec![&crls, &ocsp]);
+        let source = (!request.crl.is_empty() || !request.ocsp.is_empty()).then_some(&revocation as &dyn RevocationSource);
+        verified.validate_chains(&anchors, at, source)
+    });
+    let report = Report::new(&verified, chains.as_deref());
     if let (Some(path), Some(content)) = (&request.extract, verified.content.as_deref()) {
         write(path, content)?;
     }
@@ -102,40 +106,26 @@ pub fn inspect_signature(bytes: &[u8]) -> Option<Report> {
     cms::verify(&der, None).ok().map(|verified| Report::new(&verified, None))
 }
 
-struct Checker<'a> {
-    anchors: &'a [Certificate],
-    revocation: Combined<'a>,
-    at: OffsetDateTime,
-}
-
-impl Checker<'_> {
-    fn check(&self, cert: &Certificate, intermediates: &[Certificate]) -> Result<(), String> {
-        let revocation = (!self.revocation.0.is_empty()).then_some(&self.revocation as &dyn RevocationSource);
-        qoltanba_pki::chain::validate(cert, intermediates, self.anchors, self.at, revocation)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    }
-}
-
 impl Report {
-    fn new(verified: &cms::Verified, checker: Option<&Checker<'_>>) -> Self {
+    /// `chains`: one path validation per signer, or `None` when no trust anchors were given.
+    fn new(verified: &cms::Verified, chains: Option<&[Result<ValidatedPath, ChainError>]>) -> Self {
         let signers: Vec<SignerReport> = verified
             .signers
             .iter()
-            .map(|signer| {
+            .enumerate()
+            .map(|(i, signer)| {
                 let (signature, mut problem) = match &signer.status {
                     SignerStatus::Valid => (Verdict::Valid, None),
                     SignerStatus::Invalid(reason) => (Verdict::Invalid, Some(reason.to_string())),
                 };
-                let chain = match checker {
+                let chain = match chains.map(|c| c.get(i)) {
                     None => Chain::NotChecked,
-                    Some(c) => match c.check(&signer.certificate, &verified.certificates) {
-                        Ok(()) => Chain::Trusted,
-                        Err(reason) => {
-                            problem.get_or_insert(reason);
-                            Chain::Untrusted
-                        }
-                    },
+                    Some(Some(Ok(_))) => Chain::Trusted,
+                    Some(Some(Err(reason))) => {
+                        problem.get_or_insert(reason.to_string());
+                        Chain::Untrusted
+                    }
+                    Some(None) => Chain::Untrusted,
                 };
                 SignerReport {
                     certificate: signer.view.clone(),
@@ -149,7 +139,7 @@ impl Report {
         let all = |f: &dyn Fn(&SignerReport) -> bool| !signers.is_empty() && signers.iter().all(f);
         let signature =
             if all(&|s| s.signature == Verdict::Valid) { Verdict::Valid } else { Verdict::Invalid };
-        let chain = match checker {
+        let chain = match chains {
             None => Chain::NotChecked,
             Some(_) if all(&|s| s.chain == Chain::Trusted) => Chain::Trusted,
             Some(_) => Chain::Untrusted,

@@ -6,6 +6,7 @@ use x509_cert::Certificate;
 
 use crate::algorithm::DigestAlgorithm;
 use crate::certificate::CertificateView;
+use crate::chain::{ChainError, RevocationSource, ValidatedPath};
 
 /// A readable SignedData message, its content and what each signer's signature is worth.
 #[derive(Clone, Debug)]
@@ -22,6 +23,20 @@ impl Verified {
     /// True when there is at least one signer and every signer's signature is valid.
     pub fn all_valid(&self) -> bool {
         !self.signers.is_empty() && self.signers.iter().all(|s| s.status == SignerStatus::Valid)
+    }
+
+    /// Validates each signer's certificate path at `at`, in signer order, with the message's own
+    /// certificates as intermediates and revocation checked against `revocation` when given.
+    pub fn validate_chains(
+        &self,
+        anchors: &[Certificate],
+        at: OffsetDateTime,
+        revocation: Option<&dyn RevocationSource>,
+    ) -> Vec<Result<ValidatedPath, ChainError>> {
+        self.signers
+            .iter()
+            .map(|signer| crate::chain::validate(&signer.certificate, &self.certificates, anchors, at, revocation))
+            .collect()
     }
 }
 
