@@ -82,7 +82,8 @@ pub fn run(request: &Request) -> Result<Outcome, CliError> {
         cms::verify(&der, data.as_deref()).map_err(|e| CliError::unreadable(&request.signature, e))?;
     let chains = (!anchors.is_empty()).then(|| {
         let revocation = Combined(vec![&crls, &ocsp]);
-        let source = (!request.crl.is_empty() || !request.ocsp.is_empty()).then_some(&revocation as &dyn RevocationSource);
+        let source = (!request.crl.is_empty() || !request.ocsp.is_empty())
+            .then_some(&revocation as &dyn RevocationSource);
         verified.validate_chains(&anchors, at, source)
     });
     let report = Report::new(&verified, chains.as_deref());

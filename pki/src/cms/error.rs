@@ -34,7 +34,7 @@ pub enum CmsError {
     /// A digest or signature algorithm this crate does not verify (GOST, ECDSA, PSS, …).
     #[error("unsupported algorithm {0}")]
     UnsupportedAlgorithm(ObjectIdentifier),
-    /// The signing time cannot be encoded (before 1950 or after 9999).
+    /// The signing time cannot be encoded (`der` encodes 1970 to 9999).
     #[error("the signing time cannot be encoded")]
     SigningTime,
     /// The signer's key or key store could not sign.

@@ -35,7 +35,9 @@ impl Verified {
     ) -> Vec<Result<ValidatedPath, ChainError>> {
         self.signers
             .iter()
-            .map(|signer| crate::chain::validate(&signer.certificate, &self.certificates, anchors, at, revocation))
+            .map(|signer| {
+                crate::chain::validate(&signer.certificate, &self.certificates, anchors, at, revocation)
+            })
             .collect()
     }
 }
