@@ -19,7 +19,7 @@ pub enum Command {
     Inspect {
         /// The file to inspect.
         file: PathBuf,
-        /// The key store password (a .p12 needs one).
+        /// The key store password (a .p12 needs one; asked for on a terminal when not given).
         #[arg(long, env = "QOLTANBA_PASSWORD", hide_env_values = true)]
         password: Option<String>,
         /// Print stable JSON instead of text.
@@ -33,9 +33,9 @@ pub enum Command {
         /// The signer's PKCS#12 key store (e.g. RSA256_<SKI>.p12).
         #[arg(long)]
         key: PathBuf,
-        /// The key store password.
+        /// The key store password (asked for on a terminal when not given).
         #[arg(long, env = "QOLTANBA_PASSWORD", hide_env_values = true)]
-        password: String,
+        password: Option<String>,
         /// Leave the content out of the signature (a detached signature).
         #[arg(long)]
         detached: bool,
@@ -128,9 +128,9 @@ pub enum Command {
         /// Issuing CA certificates to store with it; repeat for several.
         #[arg(long)]
         chain: Vec<PathBuf>,
-        /// The key store's password.
+        /// The key store's password (asked for on a terminal when not given).
         #[arg(long, env = "QOLTANBA_PASSWORD", hide_env_values = true)]
-        password: String,
+        password: Option<String>,
         /// Write the legacy layout (3DES, RC2-40, SHA-1 MAC) old NCA software and `openssl -legacy` read.
         #[arg(long)]
         legacy: bool,

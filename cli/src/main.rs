@@ -9,6 +9,7 @@ mod args;
 mod commands;
 mod error;
 mod output;
+mod password;
 mod progress;
 
 use clap::Parser;

@@ -609,3 +609,35 @@ fn ocsp_answers_from_openssl_decide_trust() {
     assert_eq!(json(&out)["chain"], "untrusted");
     assert!(assert_one_line_error(&out).contains("revoked"));
 }
+
+#[test]
+fn password_comes_from_the_environment_and_its_absence_is_explained() {
+    let dir = TempDir::new().unwrap();
+    let data = dir.path().join("d");
+    std::fs::write(&data, b"x").unwrap();
+    let sig = dir.path().join("d.p7s");
+    qoltanba()
+        .arg("sign")
+        .arg(&data)
+        .arg("--key")
+        .arg(nca(SIGN_P12))
+        .env("QOLTANBA_PASSWORD", PASSWORD)
+        .arg("-o")
+        .arg(&sig)
+        .assert()
+        .success();
+    qoltanba().arg("verify").arg(&sig).assert().code(0);
+
+    let out = qoltanba()
+        .arg("sign")
+        .arg(&data)
+        .arg("--key")
+        .arg(nca(SIGN_P12))
+        .env_remove("QOLTANBA_PASSWORD")
+        .arg("-o")
+        .arg(&sig)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(assert_one_line_error(&out).contains("QOLTANBA_PASSWORD"));
+}

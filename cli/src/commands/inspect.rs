@@ -28,7 +28,7 @@ enum Content {
     Signature(super::verify::Report),
 }
 
-pub fn run(path: &Path, password: Option<&str>, json: bool) -> Result<Outcome, CliError> {
+pub fn run(path: &Path, password: Option<String>, json: bool) -> Result<Outcome, CliError> {
     let bytes = read(path)?;
     match identify(path, &bytes, password)? {
         Content::Certificate(view) if json => output::json(&view),
@@ -42,20 +42,20 @@ pub fn run(path: &Path, password: Option<&str>, json: bool) -> Result<Outcome, C
 }
 
 /// Certificates and signatures are recognised by content; anything else is tried as PKCS#12.
-fn identify(path: &Path, bytes: &[u8], password: Option<&str>) -> Result<Content, CliError> {
+fn identify(path: &Path, bytes: &[u8], password: Option<String>) -> Result<Content, CliError> {
     if let Ok((_, view)) = CertificateView::parse(bytes) {
         return Ok(Content::Certificate(Box::new(view)));
     }
     if let Some(report) = super::verify::inspect_signature(bytes) {
         return Ok(Content::Signature(report));
     }
-    let password = password.ok_or_else(|| {
+    let password = crate::password::resolve(password, &path.display().to_string()).map_err(|_| {
         CliError::Usage(format!(
             "{}: not a certificate or a signature; if it is a .p12 key store, give --password",
             path.display()
         ))
     })?;
-    let store = qoltanba_pki::pkcs12::read(bytes, password)
+    let store = qoltanba_pki::pkcs12::read(bytes, &password)
         .map_err(|source| CliError::KeyStore { path: path.to_owned(), source })?;
     let entries = store
         .entries

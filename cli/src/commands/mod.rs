@@ -34,9 +34,10 @@ impl Outcome {
 /// Runs one command.
 pub fn run(command: Command) -> Result<Outcome, CliError> {
     match command {
-        Command::Inspect { file, password, json } => inspect::run(&file, password.as_deref(), json),
+        Command::Inspect { file, password, json } => inspect::run(&file, password, json),
         Command::Sign { file, key, password, detached, base64, output } => {
-            sign::run(&sign::Request { file, key, password: password.into(), detached, base64, output })
+            let password = crate::password::resolve(password, &key.display().to_string())?;
+            sign::run(&sign::Request { file, key, password, detached, base64, output })
         }
         Command::Verify { signature, data, trust, crl, ocsp, at, extract, json } => {
             verify::run(&verify::Request { signature, data, trust, crl, ocsp, at, extract, json })
@@ -62,7 +63,7 @@ pub fn run(command: Command) -> Result<Outcome, CliError> {
                 key_password: key_password.map(Into::into),
                 cert,
                 chain,
-                password: password.into(),
+                password: crate::password::resolve(password, "the new key store")?,
                 legacy,
                 output,
             })
