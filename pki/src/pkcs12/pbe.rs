@@ -17,7 +17,10 @@ use zeroize::Zeroizing;
 use super::Pkcs12Error;
 
 /// Highest iteration count accepted from a file: beyond it, opening would hang the caller.
-pub(crate) const MAX_ITERATIONS: u32 = 10_000_000;
+///
+/// Producers use far less (OpenSSL 2 048, Java 17 10 000, OWASP's PBKDF2 advice 600 000). At 10 million,
+/// one crafted file took seconds per KDF call and a reader makes several (MAC, key and IV per bag).
+pub(crate) const MAX_ITERATIONS: u32 = 1_000_000;
 
 /// The encryption schemes this module writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -301,5 +304,12 @@ mod tests {
         assert!(check_iterations(-5).is_err());
         assert!(check_iterations(i32::MAX).is_err());
         assert!(check_iterations(2048).is_ok());
+    }
+
+    #[test]
+    fn accepts_one_million_iterations_and_no_more() {
+        assert!(check_iterations(1_000_000).is_ok());
+        assert!(matches!(check_iterations(1_000_001), Err(Pkcs12Error::Malformed(_))));
+        assert!(matches!(check_iterations(10_000_000), Err(Pkcs12Error::Malformed(_))));
     }
 }
