@@ -211,6 +211,11 @@ fn pbes2_scheme(algorithm: &AlgorithmIdentifierOwned) -> Result<pkcs5::Encryptio
     let der = algorithm.to_der().map_err(Pkcs12Error::encoding)?;
     let scheme =
         pkcs5::EncryptionScheme::from_der(&der).map_err(|e| Pkcs12Error::Malformed(e.to_string()))?;
+    // scrypt's memory is 128·r·N bytes, all chosen by the file: a few bytes can ask for a terabyte.
+    // No PKCS#12 producer we read (NCA, OpenSSL, Java) uses it, so it is refused outright.
+    if let Some(pkcs5::pbes2::Kdf::Scrypt(_)) = scheme.pbes2().map(|params| &params.kdf) {
+        return Err(Pkcs12Error::UnsupportedAlgorithm(pkcs5::pbes2::SCRYPT_OID));
+    }
     let iterations = scheme.pbes2().and_then(|params| params.kdf.pbkdf2()).map(|p| p.iteration_count);
     match iterations {
         Some(n) if n > MAX_ITERATIONS => {
@@ -304,6 +309,28 @@ mod tests {
         assert!(check_iterations(-5).is_err());
         assert!(check_iterations(i32::MAX).is_err());
         assert!(check_iterations(2048).is_ok());
+    }
+
+    #[test]
+    fn refuses_scrypt_instead_of_allocating_what_it_asks() {
+        // N = 2^30, r = 8: 1 TiB of scrypt memory, from 60 bytes of parameters.
+        let kdf = pkcs5::pbes2::ScryptParams {
+            salt: pkcs5::pbes2::Salt::new([1u8; 16]).expect("salt"),
+            cost_parameter: 1 << 30,
+            block_size: 8,
+            parallelization: 1,
+            key_length: None,
+        };
+        let params = pkcs5::pbes2::Parameters {
+            kdf: pkcs5::pbes2::Kdf::Scrypt(kdf),
+            encryption: pkcs5::pbes2::EncryptionScheme::Aes256Cbc { iv: [0; 16] },
+        };
+        let der = pkcs5::EncryptionScheme::Pbes2(params).to_der().expect("encode");
+        let algorithm = AlgorithmIdentifierOwned::from_der(&der).expect("decode");
+        assert!(matches!(
+            decrypt(&algorithm, "p", &[0; 32]),
+            Err(Pkcs12Error::UnsupportedAlgorithm(oid)) if oid == pkcs5::pbes2::SCRYPT_OID
+        ));
     }
 
     #[test]
