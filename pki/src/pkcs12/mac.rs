@@ -118,6 +118,13 @@ mod tests {
     }
 
     #[test]
+    fn refuses_a_mac_over_a_million_iterations_before_deriving() {
+        let mut mac = compute(MacDigest::Sha1, b"content", "pw", 1).expect("compute");
+        mac.iterations = 10_000_000;
+        assert!(matches!(verify(&mac, b"content", "pw"), Err(Pkcs12Error::Malformed(_))));
+    }
+
+    #[test]
     fn rejects_unknown_mac_digests() {
         let mut mac = compute(MacDigest::Sha1, b"content", "pw", 1).expect("compute");
         mac.mac.algorithm.oid = const_oid::db::rfc5912::ID_MD_5;

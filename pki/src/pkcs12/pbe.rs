@@ -17,7 +17,10 @@ use zeroize::Zeroizing;
 use super::Pkcs12Error;
 
 /// Highest iteration count accepted from a file: beyond it, opening would hang the caller.
-pub(crate) const MAX_ITERATIONS: u32 = 10_000_000;
+///
+/// Producers use far less (OpenSSL 2 048, Java 17 10 000, OWASP's PBKDF2 advice 600 000). At 10 million,
+/// one crafted file took seconds per KDF call and a reader makes several (MAC, key and IV per bag).
+pub(crate) const MAX_ITERATIONS: u32 = 1_000_000;
 
 /// The encryption schemes this module writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -208,6 +211,11 @@ fn pbes2_scheme(algorithm: &AlgorithmIdentifierOwned) -> Result<pkcs5::Encryptio
     let der = algorithm.to_der().map_err(Pkcs12Error::encoding)?;
     let scheme =
         pkcs5::EncryptionScheme::from_der(&der).map_err(|e| Pkcs12Error::Malformed(e.to_string()))?;
+    // scrypt's memory is 128·r·N bytes, all chosen by the file: a few bytes can ask for a terabyte.
+    // No PKCS#12 producer we read (NCA, OpenSSL, Java) uses it, so it is refused outright.
+    if let Some(pkcs5::pbes2::Kdf::Scrypt(_)) = scheme.pbes2().map(|params| &params.kdf) {
+        return Err(Pkcs12Error::UnsupportedAlgorithm(pkcs5::pbes2::SCRYPT_OID));
+    }
     let iterations = scheme.pbes2().and_then(|params| params.kdf.pbkdf2()).map(|p| p.iteration_count);
     match iterations {
         Some(n) if n > MAX_ITERATIONS => {
@@ -301,5 +309,34 @@ mod tests {
         assert!(check_iterations(-5).is_err());
         assert!(check_iterations(i32::MAX).is_err());
         assert!(check_iterations(2048).is_ok());
+    }
+
+    #[test]
+    fn refuses_scrypt_instead_of_allocating_what_it_asks() {
+        // N = 2^30, r = 8: 1 TiB of scrypt memory, from 60 bytes of parameters.
+        let kdf = pkcs5::pbes2::ScryptParams {
+            salt: pkcs5::pbes2::Salt::new([1u8; 16]).expect("salt"),
+            cost_parameter: 1 << 30,
+            block_size: 8,
+            parallelization: 1,
+            key_length: None,
+        };
+        let params = pkcs5::pbes2::Parameters {
+            kdf: pkcs5::pbes2::Kdf::Scrypt(kdf),
+            encryption: pkcs5::pbes2::EncryptionScheme::Aes256Cbc { iv: [0; 16] },
+        };
+        let der = pkcs5::EncryptionScheme::Pbes2(params).to_der().expect("encode");
+        let algorithm = AlgorithmIdentifierOwned::from_der(&der).expect("decode");
+        assert!(matches!(
+            decrypt(&algorithm, "p", &[0; 32]),
+            Err(Pkcs12Error::UnsupportedAlgorithm(oid)) if oid == pkcs5::pbes2::SCRYPT_OID
+        ));
+    }
+
+    #[test]
+    fn accepts_one_million_iterations_and_no_more() {
+        assert!(check_iterations(1_000_000).is_ok());
+        assert!(matches!(check_iterations(1_000_001), Err(Pkcs12Error::Malformed(_))));
+        assert!(matches!(check_iterations(10_000_000), Err(Pkcs12Error::Malformed(_))));
     }
 }
