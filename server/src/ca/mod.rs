@@ -1,0 +1,1 @@
+//! The certification authority: keys, issuance with a lint step, CRLs, OCSP answers.

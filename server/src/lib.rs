@@ -1,0 +1,16 @@
+//! Qoltanba's reference issuance service: the registration authority (RA) and certification authority
+//! (CA) that stand in for egov's remote issuance service and the National Certification Center.
+//!
+//! Split as Let's Encrypt's Boulder splits it:
+//! - [`storage`]: the only code that touches the database (SQLite by default, PostgreSQL by URL);
+//! - [`ca`]: signs certificates, CRLs and OCSP answers; knows nothing of HTTP or of enrollment;
+//! - `ra`: enrollment sessions, identity proofing, policy (coming with the enrollment API);
+//! - `web`: HTTP and pages (coming with the enrollment API).
+//!
+//! What it does not do (yet): talk to the real government systems; their embedded stand-ins live in
+//! our own database.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod ca;
+pub mod storage;
