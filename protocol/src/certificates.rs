@@ -184,7 +184,8 @@ mod tests {
 
     #[test]
     fn revocation_message_survives_the_wire() {
-        let sent = CitizenRevocation { requested_at: datetime!(2025-03-01 13:15:00.123 +03:00), ..revocation() };
+        let sent =
+            CitizenRevocation { requested_at: datetime!(2025-03-01 13:15:00.123 +03:00), ..revocation() };
         let received: CitizenRevocation =
             serde_json::from_str(&serde_json::to_string(&sent).unwrap()).unwrap();
         assert_eq!(sent.message("FF01").unwrap(), received.message("FF01").unwrap());

@@ -91,9 +91,11 @@ impl ErrorCode {
             Self::SessionExpired => 410,
             Self::PayloadTooLarge => 413,
             Self::UnsupportedMediaType => 415,
-            Self::InvalidIin | Self::InvalidInput | Self::InvalidCsr | Self::CodeMismatch | Self::CodeExpired => {
-                422
-            }
+            Self::InvalidIin
+            | Self::InvalidInput
+            | Self::InvalidCsr
+            | Self::CodeMismatch
+            | Self::CodeExpired => 422,
             Self::RateLimited => 429,
             Self::Internal => 500,
             Self::Unavailable => 503,

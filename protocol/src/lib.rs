@@ -10,6 +10,19 @@
 //! (`2025-03-01T10:15:00Z`); dates are `YYYY-MM-DD`; identifiers are UUID strings; certificate serials are
 //! upper-case hexadecimal without separators; pictures are uploaded as the raw request body with
 //! `Content-Type: image/jpeg` or `image/png` (see [`ImageType`]).
+//!
+//! ```
+//! use qoltanba_protocol::{ApiError, EnrollmentState, ErrorCode, Session};
+//!
+//! let body = r#"{"id": "0b6d1b5e-4f7a-4c55-9d55-3f0a1f2b3c4d",
+//!                "state": {"state": "expect_selfie", "attempts_left": 5},
+//!                "expires_at": "2025-03-01T10:45:00Z"}"#;
+//! let session: Session = serde_json::from_str(body).unwrap();
+//! assert!(matches!(session.state, EnrollmentState::ExpectSelfie { attempts_left: 5, .. }));
+//!
+//! let error: ApiError = serde_json::from_str(r#"{"code": "rate_limited", "detail": "", "retry_after_s": 42}"#).unwrap();
+//! assert_eq!((error.code, error.http_status(), error.retry_after_s), (ErrorCode::RateLimited, 429, Some(42)));
+//! ```
 #![warn(missing_docs)]
 
 pub mod certificates;

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document of API v1, derived from the wire types, for the server to serve at
 //! [`crate::paths::OPENAPI_JSON`].
 //!
-//! Operations are declared in [`operations`]; this module adds what holds for all of them, so it cannot be
+//! Operations are declared in the private `operations` module; this module adds what holds for all of them, so it cannot be
 //! forgotten on one: the error responses (grouped by [`ErrorCode::http_status`], each an [`ApiError`]),
 //! the required [`IDEMPOTENCY_KEY_HEADER`] on every `POST`, and the operator's cookie security scheme.
 
@@ -127,9 +127,10 @@ fn add_errors(operation: &mut Operation, method_errors: &[ErrorCode]) {
 }
 
 fn add_idempotency_header(operation: &mut Operation) {
-    let schema = ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).max_length(Some(
-        MAX_IDEMPOTENCY_KEY_LEN,
-    ));
+    let schema = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(MAX_IDEMPOTENCY_KEY_LEN));
     let parameter = ParameterBuilder::new()
         .name(IDEMPOTENCY_KEY_HEADER)
         .parameter_in(ParameterIn::Header)

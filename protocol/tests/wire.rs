@@ -71,7 +71,8 @@ fn rejects_a_state_missing_its_fields() {
 
 #[test]
 fn api_error_ignores_absent_optionals_and_keeps_its_status() {
-    let error: ApiError = serde_json::from_value(json!({"code": "not_found", "detail": "no session"})).unwrap();
+    let error: ApiError =
+        serde_json::from_value(json!({"code": "not_found", "detail": "no session"})).unwrap();
     assert_eq!(error, ApiError::new(ErrorCode::NotFound, "no session"));
     assert_eq!(error.http_status(), 404);
     assert_eq!(error.to_string(), "not_found (404): no session");

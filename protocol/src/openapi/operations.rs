@@ -3,7 +3,6 @@
 //! [`super::openapi`] from [`ERRORS`], so they are never out of step with [`ErrorCode::http_status`].
 #![allow(dead_code)]
 
-
 use crate::ErrorCode::{self, *};
 use crate::certificates::CertificateQuery;
 use crate::dev::SmsQuery;

@@ -21,9 +21,15 @@ pub struct Case {
 }
 
 impl Case {
-    fn new<T: Serialize + DeserializeOwned + PartialEq + Debug>(schema: &'static str, value: T, json: Value) -> Self {
-        let serialized = serde_json::to_value(&value).unwrap_or_else(|e| json!({ "serialize error": e.to_string() }));
-        let parses_back = serde_json::from_value::<T>(json.clone()).map(|v| v == value).map_err(|e| e.to_string());
+    fn new<T: Serialize + DeserializeOwned + PartialEq + Debug>(
+        schema: &'static str,
+        value: T,
+        json: Value,
+    ) -> Self {
+        let serialized =
+            serde_json::to_value(&value).unwrap_or_else(|e| json!({ "serialize error": e.to_string() }));
+        let parses_back =
+            serde_json::from_value::<T>(json.clone()).map(|v| v == value).map_err(|e| e.to_string());
         Case { schema, json, serialized, parses_back }
     }
 }
