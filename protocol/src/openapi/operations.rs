@@ -1,0 +1,178 @@
+//! The API's operations described for utoipa, on empty functions: the server's handlers will carry these
+//! annotations later. Error responses and the `Idempotency-Key` header are added by
+//! [`super::openapi`] from [`ERRORS`], so they are never out of step with [`ErrorCode::http_status`].
+#![allow(dead_code)]
+
+use crate::ErrorCode::{self, *};
+use crate::certificates::CertificateQuery;
+use crate::dev::SmsQuery;
+use crate::paths;
+use crate::{
+    CertificateItem, CitizenRevocation, Consent, CsrPair, EmailAddress, OperatorRevocation, PhoneNumber,
+    PhoneRegistrationTicket, ReviewDecision, SelfieReview, Session, SmsCode, SmsMessage, StartEnrollment,
+    TicketDecision,
+};
+
+/// Errors every operation may answer, besides its own in [`ERRORS`].
+pub(super) const COMMON_ERRORS: &[ErrorCode] = &[Internal, Unavailable];
+/// Errors every `POST` may answer.
+pub(super) const POST_ERRORS: &[ErrorCode] = &[MalformedRequest, MissingIdempotencyKey, Conflict];
+/// Errors of every operation on one enrollment session.
+const SESSION: &[ErrorCode] = &[MalformedRequest, NotFound, SessionExpired];
+/// Errors of every enrollment step.
+const STEP: &[ErrorCode] = &[MalformedRequest, NotFound, SessionExpired, WrongState];
+/// Errors of every operator operation.
+const OPERATOR: &[ErrorCode] = &[Unauthorized, Forbidden];
+
+/// Each operation's own errors, by operation id; groups from the constants above.
+pub(super) const ERRORS: &[(&str, &[&[ErrorCode]])] = &[
+    ("start_enrollment", &[&[InvalidIin, InvalidInput, RateLimited]]),
+    ("session", &[SESSION]),
+    ("submit_phone", &[STEP, &[InvalidInput, RateLimited]]),
+    ("submit_sms_code", &[STEP, &[CodeMismatch, CodeExpired, TooManyAttempts, InvalidInput]]),
+    ("resend_sms_code", &[STEP, &[RateLimited]]),
+    ("upload_selfie", &[STEP, &[PayloadTooLarge, UnsupportedMediaType]]),
+    ("upload_id_card_photo", &[STEP, &[PayloadTooLarge, UnsupportedMediaType]]),
+    ("submit_consent", &[STEP]),
+    ("submit_email", &[STEP, &[InvalidInput]]),
+    ("submit_csrs", &[STEP, &[InvalidCsr]]),
+    ("revoke_certificate", &[&[NotFound, Unauthorized, Forbidden, InvalidInput]]),
+    ("phone_registrations", &[OPERATOR]),
+    ("decide_phone_registration", &[OPERATOR, &[NotFound, CodeMismatch, InvalidInput]]),
+    ("selfie_reviews", &[OPERATOR]),
+    ("decide_selfie_review", &[OPERATOR, &[NotFound, InvalidInput]]),
+    ("selfie_review_image", &[OPERATOR, &[MalformedRequest, NotFound]]),
+    ("registry_photo", &[OPERATOR, &[NotFound]]),
+    ("certificates", &[OPERATOR, &[InvalidIin]]),
+    ("operator_revoke_certificate", &[OPERATOR, &[NotFound, InvalidInput]]),
+    ("dev_sms", &[&[NotFound]]),
+];
+
+/// Start an enrollment: checks the IIN, looks the phone up, and answers with the first state
+/// (`expect_sms_code`, or `expect_phone_number` when no phone is registered).
+#[utoipa::path(post, path = paths::ENROLLMENTS, tag = "enrollment", request_body = StartEnrollment,
+    responses((status = 201, description = "Session created", body = Session)))]
+fn start_enrollment() {}
+
+/// The session as it is now; poll it in `expect_phone_registration` and `selfie_under_review`.
+#[utoipa::path(get, path = paths::ENROLLMENT, tag = "enrollment",
+    params(("id" = Uuid, Path, description = "Session id")),
+    responses((status = 200, description = "The session", body = Session)))]
+fn session() {}
+
+/// Give the phone number to register (`expect_phone_number`); opens an operator ticket and sends an SMS
+/// code to that phone.
+#[utoipa::path(post, path = paths::ENROLLMENT_PHONE, tag = "enrollment", request_body = PhoneNumber,
+    params(("id" = Uuid, Path, description = "Session id")),
+    responses((status = 200, description = "Now `expect_phone_registration`", body = Session)))]
+fn submit_phone() {}
+
+/// Send the SMS code (`expect_sms_code`).
+#[utoipa::path(post, path = paths::ENROLLMENT_SMS_CODE, tag = "enrollment", request_body = SmsCode,
+    params(("id" = Uuid, Path, description = "Session id")),
+    responses((status = 200, description = "Now `expect_selfie`", body = Session)))]
+fn submit_sms_code() {}
+
+/// Ask for a new SMS code (`expect_sms_code`, after `resend_after`); no body. The old code stops working.
+#[utoipa::path(post, path = paths::ENROLLMENT_SMS_CODE_RESEND, tag = "enrollment",
+    params(("id" = Uuid, Path, description = "Session id")),
+    responses((status = 200, description = "Still `expect_sms_code`, with new times", body = Session)))]
+fn resend_sms_code() {}
+
+/// Upload the selfie (`expect_selfie`): the raw picture as the body, `Content-Type: image/jpeg` or
+/// `image/png`, at most 5 MiB.
+#[utoipa::path(post, path = paths::ENROLLMENT_SELFIE, tag = "enrollment",
+    request_body(description = "The picture's bytes", content(("image/jpeg"), ("image/png"))),
+    params(("id" = Uuid, Path, description = "Session id")),
+    responses((status = 200, description = "Now `selfie_under_review` (or `expect_id_card_photo`)", body = Session)))]
+fn upload_selfie() {}
+
+/// Upload the ID card's photo (`expect_id_card_photo`): raw `image/jpeg` or `image/png`, at most 5 MiB.
+#[utoipa::path(post, path = paths::ENROLLMENT_ID_CARD_PHOTO, tag = "enrollment",
+    request_body(description = "The picture's bytes", content(("image/jpeg"), ("image/png"))),
+    params(("id" = Uuid, Path, description = "Session id")),
+    responses((status = 200, description = "Now `expect_consent`", body = Session)))]
+fn upload_id_card_photo() {}
+
+/// Give or refuse consent to the NCA (`expect_consent`).
+#[utoipa::path(post, path = paths::ENROLLMENT_CONSENT, tag = "enrollment", request_body = Consent,
+    params(("id" = Uuid, Path, description = "Session id")),
+    responses((status = 200, description = "Now `expect_email { person }`, or `failed`", body = Session)))]
+fn submit_consent() {}
+
+/// Give the e-mail address (`expect_email`).
+#[utoipa::path(post, path = paths::ENROLLMENT_EMAIL, tag = "enrollment", request_body = EmailAddress,
+    params(("id" = Uuid, Path, description = "Session id")),
+    responses((status = 200, description = "Now `expect_csrs`", body = Session)))]
+fn submit_email() {}
+
+/// Send the AUTH and SIGN CSRs (`expect_csrs`); both certificates are issued.
+#[utoipa::path(post, path = paths::ENROLLMENT_CSRS, tag = "enrollment", request_body = CsrPair,
+    params(("id" = Uuid, Path, description = "Session id")),
+    responses((status = 200, description = "Now `issued { certificates }`", body = Session)))]
+fn submit_csrs() {}
+
+/// The holder revokes a certificate, signing with their AUTH key.
+#[utoipa::path(post, path = paths::CERTIFICATE_REVOCATION, tag = "certificates",
+    request_body = CitizenRevocation,
+    params(("serial" = String, Path, description = "Serial, upper-case hex")),
+    responses((status = 200, description = "Revoked", body = CertificateItem)))]
+fn revoke_certificate() {}
+
+/// Pending phone-registration tickets, oldest first.
+#[utoipa::path(get, path = paths::OPERATOR_PHONE_REGISTRATIONS, tag = "operator",
+    security(("operator_session" = [])),
+    responses((status = 200, description = "Pending tickets", body = Vec<PhoneRegistrationTicket>)))]
+fn phone_registrations() {}
+
+/// Approve (with the code the citizen read out) or reject a phone registration.
+#[utoipa::path(post, path = paths::OPERATOR_PHONE_REGISTRATION_DECISION, tag = "operator",
+    request_body = TicketDecision, security(("operator_session" = [])),
+    params(("id" = Uuid, Path, description = "Ticket id")),
+    responses((status = 200, description = "The decided ticket", body = PhoneRegistrationTicket)))]
+fn decide_phone_registration() {}
+
+/// Pending selfie reviews, oldest first.
+#[utoipa::path(get, path = paths::OPERATOR_SELFIE_REVIEWS, tag = "operator",
+    security(("operator_session" = [])),
+    responses((status = 200, description = "Pending reviews", body = Vec<SelfieReview>)))]
+fn selfie_reviews() {}
+
+/// Accept or reject a selfie.
+#[utoipa::path(post, path = paths::OPERATOR_SELFIE_REVIEW_DECISION, tag = "operator",
+    request_body = ReviewDecision, security(("operator_session" = [])),
+    params(("id" = Uuid, Path, description = "Review id")),
+    responses((status = 200, description = "The decided review", body = SelfieReview)))]
+fn decide_selfie_review() {}
+
+/// The selfie of a review, as uploaded.
+#[utoipa::path(get, path = paths::OPERATOR_SELFIE_REVIEW_IMAGE, tag = "operator",
+    security(("operator_session" = [])),
+    params(("id" = Uuid, Path, description = "Review id")),
+    responses((status = 200, description = "The picture", content(("image/jpeg"), ("image/png")))))]
+fn selfie_review_image() {}
+
+/// The population registry's photo of a person.
+#[utoipa::path(get, path = paths::OPERATOR_REGISTRY_PHOTO, tag = "operator",
+    security(("operator_session" = [])),
+    params(("iin" = String, Path, description = "IIN, 12 digits")),
+    responses((status = 200, description = "The picture", content(("image/jpeg"), ("image/png")))))]
+fn registry_photo() {}
+
+/// Certificates issued for an IIN, newest first.
+#[utoipa::path(get, path = paths::OPERATOR_CERTIFICATES, tag = "operator",
+    security(("operator_session" = [])), params(CertificateQuery),
+    responses((status = 200, description = "The certificates", body = Vec<CertificateItem>)))]
+fn certificates() {}
+
+/// An operator revokes a certificate.
+#[utoipa::path(post, path = paths::OPERATOR_CERTIFICATE_REVOCATION, tag = "operator",
+    request_body = OperatorRevocation, security(("operator_session" = [])),
+    params(("serial" = String, Path, description = "Serial, upper-case hex")),
+    responses((status = 200, description = "Revoked", body = CertificateItem)))]
+fn operator_revoke_certificate() {}
+
+/// The embedded SMS gateway's outbox, newest first; `404` unless the server runs with `--dev`.
+#[utoipa::path(get, path = paths::DEV_SMS, tag = "dev", params(SmsQuery),
+    responses((status = 200, description = "Sent messages", body = Vec<SmsMessage>)))]
+fn dev_sms() {}
