@@ -28,7 +28,7 @@ pub fn generate_rsa_key(config: &Pkcs11Config, bits: usize) -> Result<Pkcs11Sign
         return Err(HsmError::KeyExists(config.key_label.clone()));
     }
     let (public, private) = generate(&session, &config.key_label, bits)?;
-    label_with_ski(session, &config.key_label, [public, private])
+    set_id_to_ski(session, &config.key_label, [public, private])
 }
 
 fn generate(session: &Session, label: &str, bits: usize) -> Result<(ObjectHandle, ObjectHandle), HsmError> {
@@ -60,7 +60,7 @@ fn generate(session: &Session, label: &str, bits: usize) -> Result<(ObjectHandle
 
 /// Sets `CKA_ID` of both keys to the NCA key identifier; destroys them if anything fails, so that a
 /// failed `ca init` leaves no half-made key behind.
-fn label_with_ski(session: Session, label: &str, keys: [ObjectHandle; 2]) -> Result<Pkcs11Signer, HsmError> {
+fn set_id_to_ski(session: Session, label: &str, keys: [ObjectHandle; 2]) -> Result<Pkcs11Signer, HsmError> {
     let [_, private] = keys;
     let finish = |session: &Session| -> Result<(), HsmError> {
         let spki = public_key(session, private, label)?;

@@ -71,9 +71,13 @@ impl Signer for Pkcs11Signer {
     }
 
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
-        let session =
-            self.session.lock().map_err(|_| SignError::KeyStore("the PKCS#11 session lock is poisoned".into()))?;
-        session.sign(&Mechanism::Sha256RsaPkcs, self.key, message).map_err(|e| SignError::KeyStore(e.to_string()))
+        let session = self
+            .session
+            .lock()
+            .map_err(|_| SignError::KeyStore("the PKCS#11 session lock is poisoned".into()))?;
+        session
+            .sign(&Mechanism::Sha256RsaPkcs, self.key, message)
+            .map_err(|e| SignError::KeyStore(e.to_string()))
     }
 }
 
@@ -85,14 +89,19 @@ pub(crate) fn private_keys(session: &Session, label: &str) -> Result<Vec<ObjectH
 
 /// The SubjectPublicKeyInfo of the RSA private key `key`, from its modulus and public exponent, or from
 /// the public key object of the same label where the private key does not show its exponent.
-pub(crate) fn public_key(session: &Session, key: ObjectHandle, label: &str) -> Result<SubjectPublicKeyInfoOwned, HsmError> {
+pub(crate) fn public_key(
+    session: &Session,
+    key: ObjectHandle,
+    label: &str,
+) -> Result<SubjectPublicKeyInfoOwned, HsmError> {
     let wanted = [AttributeType::KeyType, AttributeType::Modulus, AttributeType::PublicExponent];
     let mut parts = RsaParts::read(session, key, &wanted)?;
     if parts.key_type != Some(KeyType::RSA) {
         return Err(HsmError::NotRsa);
     }
     if parts.exponent.is_none() {
-        let template = [Attribute::Class(ObjectClass::PUBLIC_KEY), Attribute::Label(label.as_bytes().to_vec())];
+        let template =
+            [Attribute::Class(ObjectClass::PUBLIC_KEY), Attribute::Label(label.as_bytes().to_vec())];
         if let [public] = session.find_objects(&template)?.as_slice() {
             parts.exponent = RsaParts::read(session, *public, &wanted)?.exponent;
         }

@@ -180,8 +180,8 @@ mod tests {
 
     #[test]
     fn parses_the_documented_example() {
-        let config = parse(&format!("pkcs11:token=Qoltanba%20CA;object=issuing-ca?{MODULE}&pin-value=1234"))
-            .unwrap();
+        let config =
+            parse(&format!("pkcs11:token=Qoltanba%20CA;object=issuing-ca?{MODULE}&pin-value=1234")).unwrap();
         assert_eq!(config.token_label, "Qoltanba CA");
         assert_eq!(config.key_label, "issuing-ca");
         assert_eq!(config.module, PathBuf::from("/usr/lib/softhsm/libsofthsm2.so"));
@@ -212,9 +212,18 @@ mod tests {
             (&format!("pkcs11:object=o?{MODULE}&pin-value=1"), UriError::Missing("token")),
             (&format!("pkcs11:token=t;object=?{MODULE}&pin-value=1"), UriError::Missing("object")),
             (&format!("pkcs11:token=t;object=o?{MODULE}"), UriError::MissingPin),
-            (&format!("pkcs11:token=t;token=u;object=o?{MODULE}"), UriError::DuplicateAttribute("token".into())),
-            (&format!("pkcs11:token=t;id=%01;object=o?{MODULE}"), UriError::UnsupportedAttribute("id".into())),
-            (&format!("pkcs11:token=t;object=o?{MODULE}&pin-source=f"), UriError::UnsupportedAttribute("pin-source".into())),
+            (
+                &format!("pkcs11:token=t;token=u;object=o?{MODULE}"),
+                UriError::DuplicateAttribute("token".into()),
+            ),
+            (
+                &format!("pkcs11:token=t;id=%01;object=o?{MODULE}"),
+                UriError::UnsupportedAttribute("id".into()),
+            ),
+            (
+                &format!("pkcs11:token=t;object=o?{MODULE}&pin-source=f"),
+                UriError::UnsupportedAttribute("pin-source".into()),
+            ),
             (&format!("pkcs11:token=%4;object=o?{MODULE}"), UriError::BadPercentEncoding("token".into())),
             (&format!("pkcs11:token=%zz;object=o?{MODULE}"), UriError::BadPercentEncoding("token".into())),
             (&format!("pkcs11:token=%ff;object=o?{MODULE}"), UriError::NotUtf8("token".into())),
@@ -223,7 +232,10 @@ mod tests {
             (&format!("pkcs11:token=t;object=o?{MODULE}&&pin-value=1"), UriError::EmptyAttribute),
             (&format!("pkcs11:token=t;;object=o?{MODULE}"), UriError::EmptyAttribute),
             ("pkcs11:", UriError::Missing("module-path")),
-            (&format!("pkcs11:token=t;object=o;type=cert?{MODULE}"), UriError::UnsupportedType("cert".into())),
+            (
+                &format!("pkcs11:token=t;object=o;type=cert?{MODULE}"),
+                UriError::UnsupportedType("cert".into()),
+            ),
         ];
         for (uri, expected) in cases {
             let result = parse(uri);
