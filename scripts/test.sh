@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# The whole test suite, on a fresh machine: installs what the tests talk to, then runs every test.
-# Peers the tests use for real: the openssl CLI, Java keytool, and ../shared/vectors/nca-test.
+# The whole test suite, on a fresh machine: installs and starts what the tests talk to, then runs them.
+# Real peers: the openssl CLI, Java keytool, SoftHSM2 (+ OpenSC's pkcs11-tool), PostgreSQL, and the
+# Python openapi-spec-validator; plus ../shared/vectors/nca-test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
 need=()
 command -v openssl >/dev/null || need+=(openssl)
 command -v keytool >/dev/null || need+=(openjdk-17-jdk-headless)
+command -v softhsm2-util >/dev/null || need+=(softhsm2)
+command -v pkcs11-tool >/dev/null || need+=(opensc)
+command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
+python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install -q openapi-spec-validator
+
+# PostgreSQL: the server's storage tests run against it as well as SQLite.
+scripts/postgres.sh
+export QOLTANBA_TEST_POSTGRES_URL=${QOLTANBA_TEST_POSTGRES_URL:-postgres://qoltanba:qoltanba@127.0.0.1:5432/postgres}
 
 cargo fmt --all -- --check
 cargo test --workspace --locked "$@"
