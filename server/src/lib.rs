@@ -5,7 +5,7 @@
 //! - [`storage`]: the only code that touches the database (SQLite by default, PostgreSQL by URL);
 //! - [`ca`]: signs certificates, CRLs and OCSP answers; knows nothing of HTTP or of enrollment;
 //! - `ra`: enrollment sessions, identity proofing, policy (coming with the enrollment API);
-//! - `web`: HTTP and pages (coming with the enrollment API).
+//! - [`web`]: HTTP and pages.
 //!
 //! What it does not do (yet): talk to the real government systems; their embedded stand-ins live in
 //! our own database.
@@ -14,3 +14,5 @@
 
 pub mod ca;
 pub mod storage;
+pub mod telemetry;
+pub mod web;
