@@ -13,4 +13,5 @@
 #![warn(missing_docs)]
 
 pub mod ca;
+pub mod seed;
 pub mod storage;
