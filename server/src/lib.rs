@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod ca;
+pub mod seed;
 pub mod storage;
 pub mod telemetry;
 pub mod web;
