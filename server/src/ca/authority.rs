@@ -66,14 +66,21 @@ pub struct Authority {
 
 impl std::fmt::Debug for Authority {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Authority").field("issuing", &self.issuing.tbs_certificate().subject().to_string()).finish()
+        f.debug_struct("Authority")
+            .field("issuing", &self.issuing.tbs_certificate().subject().to_string())
+            .finish()
     }
 }
 
 impl Authority {
     /// Checks that `signer` holds the issuing CA certificate's key (signing SHA-256 with RSA), that the
     /// root signed the issuing CA certificate, and that the URLs are ASCII.
-    pub fn new(root: Certificate, issuing: Certificate, signer: Box<dyn Signer>, urls: CaUrls) -> Result<Self, CaError> {
+    pub fn new(
+        root: Certificate,
+        issuing: Certificate,
+        signer: Box<dyn Signer>,
+        urls: CaUrls,
+    ) -> Result<Self, CaError> {
         if signer.public_key()? != *issuing.tbs_certificate().subject_public_key_info() {
             return Err(CaError::KeyMismatch);
         }
@@ -217,5 +224,6 @@ fn check_signed_by(issuing: &Certificate, root: &Certificate) -> Result<(), CaEr
     let tbs = issuing.tbs_certificate().to_der()?;
     let signature = issuing.signature().as_bytes().ok_or(CaError::ChainMismatch)?;
     let root_key = root.tbs_certificate().subject_public_key_info();
-    key::verify_signature(root_key, issuing.signature_algorithm(), &tbs, signature).map_err(|_| CaError::ChainMismatch)
+    key::verify_signature(root_key, issuing.signature_algorithm(), &tbs, signature)
+        .map_err(|_| CaError::ChainMismatch)
 }

@@ -63,7 +63,12 @@ pub fn init(
 ) -> Result<CaMaterial, CaError> {
     let not_before = now - BACKDATE;
     let root_signer = root_key.generate()?;
-    let root = issue::root(ca_name(&config.root_common_name)?, root_signer.as_ref(), not_before, now + ROOT_VALIDITY)?;
+    let root = issue::root(
+        ca_name(&config.root_common_name)?,
+        root_signer.as_ref(),
+        not_before,
+        now + ROOT_VALIDITY,
+    )?;
     let issuing_signer = issuing_key.generate()?;
     let urls = issue::CaUrls {
         crl: config.root_crl_url.clone(),
@@ -92,7 +97,10 @@ pub fn ca_name(common_name: &str) -> Result<Name, CaError> {
         oid: COUNTRY_NAME,
         value: Any::encode_from(&PrintableStringRef::new("KZ")?)?,
     };
-    let cn = AttributeTypeAndValue { oid: COMMON_NAME, value: Any::encode_from(&Utf8StringRef::new(common_name)?)? };
+    let cn = AttributeTypeAndValue {
+        oid: COMMON_NAME,
+        value: Any::encode_from(&Utf8StringRef::new(common_name)?)?,
+    };
     let mut rdns = RdnSequence::default();
     for atv in [country, cn] {
         rdns.push(RelativeDistinguishedName::try_from(vec![atv])?);

@@ -78,15 +78,12 @@ fn generate_file(path: &Path, password: Option<&Zeroizing<String>>) -> Result<Bo
 /// Creates `path` (never replacing a file) readable by its owner only, and writes `bytes`.
 fn write_private(path: &Path, bytes: &[u8]) -> Result<(), CaError> {
     let io = |source| CaError::KeyFile { path: path.to_path_buf(), source };
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| match e.kind() {
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map_err(
+        |e| match e.kind() {
             std::io::ErrorKind::AlreadyExists => CaError::KeyFileExists(path.to_path_buf()),
             _ => io(e),
-        })?;
+        },
+    )?;
     file.write_all(bytes).and_then(|()| file.sync_all()).map_err(io)
 }
 

@@ -75,7 +75,12 @@ pub enum LintProblem {
 
 /// Checks `certificate` against the NCA `profile` (AUTH or SIGN) as issued under `issuing` with
 /// `urls`. Returns every problem found; empty means clean.
-pub fn lint(certificate: &Certificate, issuing: &Certificate, profile: Profile, urls: &CaUrls) -> Vec<LintProblem> {
+pub fn lint(
+    certificate: &Certificate,
+    issuing: &Certificate,
+    profile: Profile,
+    urls: &CaUrls,
+) -> Vec<LintProblem> {
     let mut problems = Vec::new();
     let Some(expected) = Expected::of(profile) else { return vec![LintProblem::UnsupportedProfile] };
     basics(certificate, issuing, &mut problems);
@@ -124,7 +129,8 @@ fn basics(certificate: &Certificate, issuing: &Certificate, problems: &mut Vec<L
     let positive = serial.first().is_some_and(|b| b & 0x80 == 0 && *b != 0);
     check(serial.len() == SERIAL_LEN && positive, LintProblem::BadSerial);
     check(tbs.signature() == certificate.signature_algorithm(), LintProblem::SignatureAlgorithmMismatch);
-    let (start, end) = (tbs.validity().not_before.to_unix_duration(), tbs.validity().not_after.to_unix_duration());
+    let (start, end) =
+        (tbs.validity().not_before.to_unix_duration(), tbs.validity().not_after.to_unix_duration());
     let span = end.checked_sub(start).map(|s| s.as_secs());
     let max = MAX_LEAF_VALIDITY.whole_seconds().unsigned_abs();
     check(span.is_some_and(|s| s > 0 && s <= max), LintProblem::BadValidity);
@@ -208,8 +214,11 @@ fn locations(certificate: &Certificate, urls: &CaUrls, problems: &mut Vec<LintPr
     if !has_crl {
         problems.push(LintProblem::CrlDistributionPoint);
     }
-    let access = extension::<AuthorityInfoAccessSyntax>(certificate, problems).map(|(_, a)| a.0).unwrap_or_default();
-    let has = |method, url: &str| access.iter().any(|a| a.access_method == method && uri_is(&a.access_location, url));
+    let access =
+        extension::<AuthorityInfoAccessSyntax>(certificate, problems).map(|(_, a)| a.0).unwrap_or_default();
+    let has = |method, url: &str| {
+        access.iter().any(|a| a.access_method == method && uri_is(&a.access_location, url))
+    };
     if !has(ID_AD_OCSP, &urls.ocsp) {
         problems.push(LintProblem::OcspUrl);
     }

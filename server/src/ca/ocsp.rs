@@ -26,7 +26,12 @@ impl Authority {
     /// `now` + [`OCSP_VALIDITY`]; the request's nonce is echoed. A malformed request (including a nonce
     /// longer than 32 bytes, or no or too many certificates) gets an unsigned `malformedRequest`, a
     /// signing failure an unsigned `internalError`. Returns the DER OCSPResponse; never panics.
-    pub fn ocsp(&self, request_der: &[u8], lookup: impl Fn(&[u8]) -> CertState, now: OffsetDateTime) -> Vec<u8> {
+    pub fn ocsp(
+        &self,
+        request_der: &[u8],
+        lookup: impl Fn(&[u8]) -> CertState,
+        now: OffsetDateTime,
+    ) -> Vec<u8> {
         let response = self.answer(request_der, lookup, now).unwrap_or_else(error_response);
         // Encoding our own well-formed structure cannot fail; an empty body would be the only outcome.
         response.to_der().unwrap_or_default()
@@ -54,7 +59,8 @@ impl Authority {
                 next_update: Some(now + OCSP_VALIDITY),
             })
             .collect();
-        let responder = Responder { certificate: self.issuing(), signer: self.signer(), include_certificate: false };
+        let responder =
+            Responder { certificate: self.issuing(), signer: self.signer(), include_certificate: false };
         respond_with_extensions(&responder, &answers, now, nonce.map(|n| vec![n]))
             .map_err(|_| OcspResponseStatus::InternalError)
     }
@@ -69,6 +75,7 @@ impl Authority {
         let tbs = self.issuing().tbs_certificate();
         let Ok(name) = tbs.subject().to_der() else { return false };
         let key = tbs.subject_public_key_info().subject_public_key.raw_bytes();
-        digest.digest(&name) == id.issuer_name_hash.as_bytes() && digest.digest(key) == id.issuer_key_hash.as_bytes()
+        digest.digest(&name) == id.issuer_name_hash.as_bytes()
+            && digest.digest(key) == id.issuer_key_hash.as_bytes()
     }
 }
