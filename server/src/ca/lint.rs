@@ -146,7 +146,7 @@ fn basics(certificate: &Certificate, issuing: &Certificate, problems: &mut Vec<L
 
 fn subject(certificate: &Certificate, problems: &mut Vec<LintProblem>) {
     let view = CertificateView::from_certificate(certificate);
-    if !view.iin.is_some_and(|iin| iin.parse::<qoltanba_pki::iin::Iin>().is_ok()) {
+    if view.iin.is_none_or(|iin| iin.parse::<qoltanba_pki::iin::Iin>().is_err()) {
         problems.push(LintProblem::SubjectWithoutIin);
     }
     if view.country.as_deref() != Some("KZ") {
