@@ -4,6 +4,7 @@
 
 mod asn1;
 mod check;
+mod nonce;
 mod respond;
 
 pub use asn1::{
@@ -11,7 +12,8 @@ pub use asn1::{
     Request, ResponderId, ResponseBytes, ResponseData, RevokedInfo, SingleResponse, TbsRequest,
 };
 pub use check::{OcspSet, VerifiedResponse, verify_response};
-pub use respond::{Answer, Responder, Status, error_response, respond};
+pub use nonce::{MAX_NONCE_LEN, NonceError, nonce_extension, request_nonce, response_nonce};
+pub use respond::{Answer, Responder, Status, error_response, respond, respond_with_extensions};
 
 use const_oid::db::rfc5912::{ID_SHA_1, ID_SHA_256};
 use der::asn1::OctetString;

@@ -5,6 +5,7 @@ use der::asn1::{BitString, Null, OctetString};
 use time::OffsetDateTime;
 use x509_cert::Certificate;
 use x509_cert::certificate::Version;
+use x509_cert::ext::Extensions;
 use x509_cert::ext::pkix::CrlReason;
 
 use super::{BasicOcspResponse, CertId, CertStatus, OcspError, OcspResponse, OcspResponseStatus};
@@ -59,6 +60,17 @@ pub fn respond(
     answers: &[Answer],
     produced_at: OffsetDateTime,
 ) -> Result<OcspResponse, OcspError> {
+    respond_with_extensions(responder, answers, produced_at, None)
+}
+
+/// As [`respond`], with response extensions (e.g. the request's nonce, echoed:
+/// see [`super::request_nonce`]).
+pub fn respond_with_extensions(
+    responder: &Responder<'_>,
+    answers: &[Answer],
+    produced_at: OffsetDateTime,
+    extensions: Option<Extensions>,
+) -> Result<OcspResponse, OcspError> {
     let tbs = responder.certificate.tbs_certificate();
     if responder.signer.public_key()? != *tbs.subject_public_key_info() {
         return Err(OcspError::SignerMismatch);
@@ -69,7 +81,7 @@ pub fn respond(
         responder_id: ResponderId::ByKey(OctetString::new(key_hash.to_vec())?),
         produced_at: asn1_time::to_generalized(produced_at).ok_or(OcspError::BadTime)?,
         responses: answers.iter().map(single_response).collect::<Result<_, _>>()?,
-        response_extensions: None,
+        response_extensions: extensions.filter(|e| !e.is_empty()),
     };
     let signature = responder.signer.sign(&data.to_der()?)?;
     let basic = BasicOcspResponse {
