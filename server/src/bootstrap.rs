@@ -27,7 +27,11 @@ pub enum BootstrapError {
 }
 
 /// Creates the root and issuing CA (keys in their sources, certificates in the database), audited.
-pub async fn init_ca(storage: &Storage, config: &CaConfig, now: OffsetDateTime) -> Result<(), BootstrapError> {
+pub async fn init_ca(
+    storage: &Storage,
+    config: &CaConfig,
+    now: OffsetDateTime,
+) -> Result<(), BootstrapError> {
     let mut tx = storage.begin().await?;
     if crate::storage::ca::current(&mut tx, CaRole::Issuing).await?.is_some() {
         return Err(BootstrapError::AlreadyInitialised);
@@ -46,7 +50,13 @@ pub async fn init_ca(storage: &Storage, config: &CaConfig, now: OffsetDateTime) 
     crate::storage::ca::insert(&mut tx, CaRole::Issuing, &der(&material.issuing)?, &issuing_reference, now)
         .await?;
     let details = serde_json::json!({ "issuing_key": issuing_reference });
-    let entry = NewAuditEntry { at: now, actor: "system", action: "ca.init", subject: "issuing-ca", details: &details };
+    let entry = NewAuditEntry {
+        at: now,
+        actor: "system",
+        action: "ca.init",
+        subject: "issuing-ca",
+        details: &details,
+    };
     crate::storage::audit::append(&mut tx, &entry).await?;
     tx.commit().await.map_err(StorageError::from)?;
     tracing::info!(key = %issuing_reference, "CA created");
@@ -77,6 +87,7 @@ async fn load(
     role: CaRole,
     name: &'static str,
 ) -> Result<Certificate, BootstrapError> {
-    let record = crate::storage::ca::current(conn, role).await?.ok_or(BootstrapError::DamagedCertificate(name))?;
+    let record =
+        crate::storage::ca::current(conn, role).await?.ok_or(BootstrapError::DamagedCertificate(name))?;
     Certificate::from_der(&record.certificate_der).map_err(|_| BootstrapError::DamagedCertificate(name))
 }

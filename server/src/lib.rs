@@ -12,7 +12,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod bootstrap;
 pub mod ca;
+pub mod config;
 pub mod seed;
 pub mod storage;
 pub mod telemetry;

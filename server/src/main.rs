@@ -1,35 +1,85 @@
-//! `qoltanba-server`: wires configuration to the library; no logic lives here.
+//! `qoltanba-server`: wires flags and environment to the library; no logic lives here.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use qoltanba_server::config::{CaConfig, default_key_dir};
+use qoltanba_server::storage::Storage;
+use qoltanba_server::{bootstrap, seed, web};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
 
 /// Qoltanba's reference registration + certification authority for remote EDS issuance.
 #[derive(Debug, Parser)]
 #[command(name = "qoltanba-server", version, about)]
 struct Cli {
+    /// The database: `sqlite://PATH` (created and migrated on start) or `postgres://USER:PASS@HOST/DB`.
+    #[arg(long, global = true, env = "QOLTANBA_DB", default_value = "sqlite://qoltanba.db")]
+    db: String,
+    #[command(flatten)]
+    ca: CaArgs,
     #[command(subcommand)]
     command: Command,
 }
 
+/// Where the CA keys are and how the server names itself.
+#[derive(Debug, Args)]
+struct CaArgs {
+    /// Directory of the CA key files (default: beside the SQLite file, else the working directory).
+    #[arg(long, global = true, env = "QOLTANBA_CA_KEY_DIR")]
+    ca_key_dir: Option<PathBuf>,
+    /// Password that encrypts the CA key files (PBES2, AES-256).
+    #[arg(long, global = true, env = "QOLTANBA_CA_KEY_PASSWORD", hide_env_values = true)]
+    ca_key_password: Option<String>,
+    /// Keep the issuing CA key in an HSM: an RFC 7512 PKCS#11 URI with `module-path`, e.g.
+    /// `pkcs11:token=Qoltanba%20CA;object=issuing-ca?module-path=/usr/lib/softhsm/libsofthsm2.so`.
+    #[arg(long, global = true, env = "QOLTANBA_CA_PKCS11")]
+    ca_pkcs11: Option<String>,
+    /// The token's user PIN (overrides a `pin-value` in the URI).
+    #[arg(long, global = true, env = "QOLTANBA_CA_PKCS11_PIN", hide_env_values = true)]
+    ca_pkcs11_pin: Option<String>,
+    /// The server's public base URL, written into certificates (CRL, OCSP, CA certificate links).
+    #[arg(long, global = true, env = "QOLTANBA_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+    public_url: String,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve the HTTP API, the operator console, OCSP and CRLs.
+    /// Serve the HTTP API, OCSP and CRLs (an empty database gets its schema, and a CA, first).
     Serve {
         /// Address to listen on.
         #[arg(long, env = "QOLTANBA_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
     },
+    /// Load the demo citizens (some with a registered phone, some without); running it again adds nothing.
+    Seed,
+    /// The certification authority.
+    #[command(subcommand)]
+    Ca(CaCommand),
+    /// List what was issued for an IIN: serial, purpose, status.
+    Certs {
+        /// The holder's IIN.
+        #[arg(long)]
+        iin: String,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CaCommand {
+    /// Create the root and issuing CA (refuses when the database already has one).
+    Init,
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     qoltanba_server::telemetry::init();
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Serve { listen } => serve(listen).await,
-    };
-    match result {
+    match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("qoltanba-server: {error}");
@@ -38,12 +88,66 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(listen: SocketAddr) -> Result<(), String> {
-    let metrics = qoltanba_server::web::Metrics::new();
-    let app = metrics.layer(qoltanba_server::web::service_routes(metrics.clone()));
+async fn run(cli: Cli) -> Result<(), String> {
+    let ca = ca_config(&cli.db, cli.ca)?;
+    let storage = Storage::connect(&cli.db).await.map_err(|e| format!("{}: {e}", cli.db))?;
+    let now = OffsetDateTime::now_utc();
+    match cli.command {
+        Command::Serve { listen } => serve(storage, &ca, listen).await,
+        Command::Seed => {
+            let report = seed::load(&storage).await.map_err(|e| e.to_string())?;
+            println!("citizens added: {}, phones added: {}", report.citizens_added, report.phones_added);
+            Ok(())
+        }
+        Command::Ca(CaCommand::Init) => {
+            bootstrap::init_ca(&storage, &ca, now).await.map_err(|e| e.to_string())
+        }
+        Command::Certs { iin, json } => certs(&storage, &iin, json, now).await,
+    }
+}
+
+fn ca_config(db: &str, args: CaArgs) -> Result<CaConfig, String> {
+    let pkcs11 = args
+        .ca_pkcs11
+        .map(|uri| qoltanba_hsm::Pkcs11Config::from_uri(&uri, args.ca_pkcs11_pin.map(Zeroizing::new)))
+        .transpose()
+        .map_err(|e| format!("--ca-pkcs11: {e}"))?;
+    Ok(CaConfig {
+        key_dir: args.ca_key_dir.unwrap_or_else(|| default_key_dir(db)),
+        key_password: args.ca_key_password.map(Zeroizing::new),
+        pkcs11,
+        public_url: args.public_url,
+    })
+}
+
+async fn serve(storage: Storage, ca: &CaConfig, listen: SocketAddr) -> Result<(), String> {
+    let authority = bootstrap::open_authority(&storage, ca, OffsetDateTime::now_utc())
+        .await
+        .map_err(|e| e.to_string())?;
+    let metrics = web::Metrics::new();
+    let pki = web::PkiState { authority: Arc::new(authority), storage };
+    let app = metrics.layer(web::service_routes(metrics.clone()).merge(web::pki_routes(pki)));
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("{listen}: {e}"))?;
     tracing::info!(%listen, "serving");
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
+}
+
+async fn certs(storage: &Storage, iin: &str, json: bool, now: OffsetDateTime) -> Result<(), String> {
+    let mut conn = storage.acquire().await.map_err(|e| e.to_string())?;
+    let records =
+        qoltanba_server::storage::certificates::by_iin(&mut conn, iin).await.map_err(|e| e.to_string())?;
+    let items: Vec<_> = records.iter().map(|r| r.item(now)).collect();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&items).map_err(|e| e.to_string())?);
+        return Ok(());
+    }
+    for item in &items {
+        println!("{}  {:?}  {:?}  until {}", item.serial, item.purpose, item.status, item.not_after);
+    }
+    if items.is_empty() {
+        println!("nothing issued for {iin}");
+    }
+    Ok(())
 }
 
 async fn shutdown() {

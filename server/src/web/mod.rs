@@ -4,9 +4,11 @@ mod error;
 mod health;
 mod metrics;
 mod openapi;
+mod pki;
 
 pub use error::WebError;
 pub use metrics::Metrics;
+pub use pki::{PkiState, routes as pki_routes};
 
 use axum::Router;
 

@@ -13,9 +13,10 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use base64::Engine;
-use qoltanba_pki::crl::{CrlReason, RevokedEntry};
+use qoltanba_pki::crl::RevokedEntry;
 use qoltanba_pki::ocsp::OcspRequest;
 use qoltanba_pki::x509::der::{Decode, Encode};
+use qoltanba_pki::x509::ext::pkix::CrlReason;
 use qoltanba_protocol::RevocationReason;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -53,14 +54,17 @@ async fn ocsp_post(State(state): State<PkiState>, body: Bytes) -> Result<Respons
 
 /// GET: the base64 (URL-encoded) DER request is the rest of the path (RFC 6960 A.1).
 async fn ocsp_get(State(state): State<PkiState>, Path(request): Path<String>) -> Result<Response, WebError> {
-    let der = base64::engine::general_purpose::STANDARD.decode(request.trim_start_matches('/')).unwrap_or_default();
+    let der =
+        base64::engine::general_purpose::STANDARD.decode(request.trim_start_matches('/')).unwrap_or_default();
     answer(&state, &der).await
 }
 
 fn ocsp_error() -> Response {
-    ocsp_response(qoltanba_pki::ocsp::error_response(qoltanba_pki::ocsp::OcspResponseStatus::MalformedRequest)
-        .to_der()
-        .unwrap_or_default())
+    ocsp_response(
+        qoltanba_pki::ocsp::error_response(qoltanba_pki::ocsp::OcspResponseStatus::MalformedRequest)
+            .to_der()
+            .unwrap_or_default(),
+    )
 }
 
 async fn answer(state: &PkiState, request: &[u8]) -> Result<Response, WebError> {
@@ -95,7 +99,9 @@ async fn statuses(state: &PkiState, request: &[u8]) -> Result<HashMap<Vec<u8>, C
 
 fn state_of(record: &CertificateRecord) -> CertState {
     match record.revocation {
-        Some(revocation) => CertState::Revoked { at: revocation.at, reason: Some(crl_reason(revocation.reason)) },
+        Some(revocation) => {
+            CertState::Revoked { at: revocation.at, reason: Some(crl_reason(revocation.reason)) }
+        }
         None => CertState::Good,
     }
 }
@@ -159,7 +165,9 @@ async fn chain_pem(State(state): State<PkiState>) -> Result<Response, WebError> 
     let mut pem = String::new();
     for cert in [state.authority.issuing(), state.authority.root()] {
         pem.push_str(
-            &cert.to_pem(qoltanba_pki::x509::der::pem::LineEnding::LF).map_err(|e| WebError::Internal(e.to_string()))?,
+            &cert
+                .to_pem(qoltanba_pki::x509::der::pem::LineEnding::LF)
+                .map_err(|e| WebError::Internal(e.to_string()))?,
         );
     }
     Ok(([(header::CONTENT_TYPE, "application/x-pem-file")], pem).into_response())
