@@ -144,7 +144,8 @@ async fn serve(storage: Storage, ca: &CaConfig, listen: SocketAddr) -> Result<()
         .await
         .map_err(|e| e.to_string())?;
     let metrics = web::Metrics::new();
-    let console = web::ConsoleState { storage: storage.clone(), secure_cookies: ca.public_url.starts_with("https://") };
+    let console =
+        web::ConsoleState { storage: storage.clone(), secure_cookies: ca.public_url.starts_with("https://") };
     let pki = web::PkiState { authority: Arc::new(authority), storage };
     let app = metrics.layer(
         web::service_routes(metrics.clone()).merge(web::pki_routes(pki)).merge(web::console_routes(console)),
@@ -178,7 +179,8 @@ async fn operator(storage: &Storage, command: OperatorCommand, now: OffsetDateTi
             let password = match std::env::var(OPERATOR_PASSWORD_VAR) {
                 Ok(password) => Zeroizing::new(password),
                 Err(_) => Zeroizing::new(
-                    rpassword::prompt_password(format!("password for {username}: ")).map_err(|e| e.to_string())?,
+                    rpassword::prompt_password(format!("password for {username}: "))
+                        .map_err(|e| e.to_string())?,
                 ),
             };
             accounts::create(storage, &username, password, "cli", now).await.map_err(|e| e.to_string())?;

@@ -46,13 +46,13 @@ pub async fn create(
     password::check_length(&password)?;
     let hash = password::hash(password).await?;
     let mut tx = storage.begin().await?;
-    let id = match operators::create(&mut *tx, username, &hash, now).await {
+    let id = match operators::create(&mut tx, username, &hash, now).await {
         Err(StorageError::Conflict { kind: ConflictKind::Unique, .. }) => {
             return Err(AccountError::UsernameTaken);
         }
         other => other?,
     };
-    record(&mut *tx, now, actor, "operator.created", username).await?;
+    record(&mut tx, now, actor, "operator.created", username).await?;
     tx.commit().await.map_err(StorageError::from)?;
     Ok(id)
 }

@@ -26,9 +26,7 @@ pub(super) fn check_length(password: &str) -> Result<(), AccountError> {
 
 /// Hashes a password with a fresh random salt; returns the PHC string.
 pub(super) async fn hash(password: Zeroizing<String>) -> Result<String, AccountError> {
-    tokio::task::spawn_blocking(move || hash_now(&password))
-        .await
-        .map_err(|_| AccountError::Hashing)?
+    tokio::task::spawn_blocking(move || hash_now(&password)).await.map_err(|_| AccountError::Hashing)?
 }
 
 fn hash_now(password: &str) -> Result<String, AccountError> {
@@ -88,6 +86,9 @@ mod tests {
         assert!(matches!(check_length("elevenchars"), Err(AccountError::PasswordTooShort)));
         assert!(check_length("twelve chars").is_ok());
         assert!(check_length("әәәәәәәәәәәә").is_ok());
-        assert!(matches!(check_length(&"a".repeat(MAX_PASSWORD_LEN + 1)), Err(AccountError::PasswordTooLong)));
+        assert!(matches!(
+            check_length(&"a".repeat(MAX_PASSWORD_LEN + 1)),
+            Err(AccountError::PasswordTooLong)
+        ));
     }
 }

@@ -116,8 +116,9 @@ pub async fn authenticate(
     now: OffsetDateTime,
 ) -> Result<AuthenticatedOperator, AccountError> {
     let mut conn = storage.acquire().await?;
-    let (session, operator) =
-        operators::session(&mut conn, &token_hash(token), now).await?.ok_or(AccountError::NotAuthenticated)?;
+    let (session, operator) = operators::session(&mut conn, &token_hash(token), now)
+        .await?
+        .ok_or(AccountError::NotAuthenticated)?;
     Ok(AuthenticatedOperator {
         operator_id: operator.id,
         username: operator.username,
@@ -130,8 +131,8 @@ pub async fn authenticate(
 pub async fn logout(storage: &Storage, token: &str, now: OffsetDateTime) -> Result<(), AccountError> {
     let operator = authenticate(storage, token, now).await?;
     let mut tx = storage.begin().await?;
-    operators::close_session(&mut *tx, &token_hash(token)).await?;
-    super::record(&mut *tx, now, &operator.actor(), "operator.logout", &operator.username).await?;
+    operators::close_session(&mut tx, &token_hash(token)).await?;
+    super::record(&mut tx, now, &operator.actor(), "operator.logout", &operator.username).await?;
     tx.commit().await.map_err(StorageError::from)?;
     Ok(())
 }

@@ -11,8 +11,9 @@ const MIN_USERNAME_LEN: usize = 3;
 pub fn validate_username(username: &str) -> Result<(), AccountError> {
     let len_ok = (MIN_USERNAME_LEN..=MAX_USERNAME_LEN).contains(&username.len());
     let starts_with_letter = username.bytes().next().is_some_and(|b| b.is_ascii_lowercase());
-    let chars_ok =
-        username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
+    let chars_ok = username
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
     if len_ok && starts_with_letter && chars_ok { Ok(()) } else { Err(AccountError::InvalidUsername) }
 }
 

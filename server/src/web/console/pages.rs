@@ -11,11 +11,11 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use super::ConsoleState;
 use super::auth::{Operator, account_error, session_operator};
 use super::cookie::{self, LOGIN_CSRF_COOKIE};
 use super::html::{self, escape};
 use super::i18n::Lang;
-use super::ConsoleState;
 use crate::accounts::{self, AccountError, SESSION_LIFETIME};
 use crate::storage::reviews;
 use crate::web::WebError;
@@ -31,7 +31,10 @@ pub const STYLE_PATH: &str = "/console/style.css";
 /// How long a login form stays valid.
 const LOGIN_FORM_LIFETIME_S: i64 = 3600;
 const SECURITY_HEADERS: [(&str, &str); 5] = [
-    ("content-security-policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    (
+        "content-security-policy",
+        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
     ("x-frame-options", "DENY"),
     ("x-content-type-options", "nosniff"),
     ("referrer-policy", "no-referrer"),
@@ -91,9 +94,13 @@ pub async fn login(
             ];
             Ok(redirect(&format!("{DASHBOARD_PATH}?lang={}", lang.tag()), &cookies))
         }
-        Err(AccountError::InvalidCredentials) => {
-            login_page(&state, lang, &form.username, Some(texts.invalid_credentials), StatusCode::UNAUTHORIZED)
-        }
+        Err(AccountError::InvalidCredentials) => login_page(
+            &state,
+            lang,
+            &form.username,
+            Some(texts.invalid_credentials),
+            StatusCode::UNAUTHORIZED,
+        ),
         Err(AccountError::LockedOut { .. }) => {
             login_page(&state, lang, &form.username, Some(texts.locked_out), StatusCode::TOO_MANY_REQUESTS)
         }
@@ -178,7 +185,8 @@ fn login_page(
 ) -> Result<Response, WebError> {
     let csrf = accounts::random_token().map_err(|e| WebError::Internal(e.to_string()))?;
     let t = lang.texts();
-    let error = error.map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(e))).unwrap_or_default();
+    let error =
+        error.map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(e))).unwrap_or_default();
     let main = format!(
         "<div class=\"card narrow\"><h1>{heading}</h1>{error}\
          <form method=\"post\" action=\"{LOGIN_PATH}\">{csrf_field}{lang_field}\
