@@ -193,9 +193,11 @@ async fn five_failures_lock_the_username_until_the_window_passes(db: TestDb) {
     for _ in 0..5 {
         assert_eq!(send(&app, json_login(NAME, "wrong password 123")).await.0, StatusCode::UNAUTHORIZED);
     }
-    let (status, cookies, body, _) = send(&app, json_login(NAME, PASSWORD)).await;
+    let (status, cookies, body, response) = send(&app, json_login(NAME, PASSWORD)).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
     assert!(cookies.is_empty());
+    let retry_after: u64 = response.headers()[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!((1..=900).contains(&retry_after), "{retry_after}");
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(json["code"], "rate_limited");
     assert!(json["retry_after_s"].as_u64().unwrap() <= 900);

@@ -46,6 +46,7 @@ pub async fn login(
     let matches = password::verify(password, phc).await?;
     match account.filter(|_| matches) {
         Some(account) => {
+            operators::purge_sessions(&mut conn, now).await?;
             let session = session::open(&mut conn, account.id, name, now).await?;
             record(&mut conn, now, &subject(name), SUCCEEDED, name).await?;
             Ok(session)

@@ -13,7 +13,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 use super::ConsoleState;
 use super::auth::{CsrfOperator, account_error};
 use super::cookie;
-use crate::accounts::{self, SESSION_LIFETIME};
+use crate::accounts::{self, AccountError, SESSION_LIFETIME};
 use crate::web::WebError;
 
 /// The operator session resource.
@@ -40,9 +40,16 @@ pub async fn login(
     Json(mut request): Json<LoginRequest>,
 ) -> Result<Response, WebError> {
     let password = Zeroizing::new(std::mem::take(&mut request.password));
-    let session = accounts::login(&state.storage, &request.username, password, OffsetDateTime::now_utc())
-        .await
-        .map_err(account_error)?;
+    let session =
+        match accounts::login(&state.storage, &request.username, password, OffsetDateTime::now_utc()).await {
+            Ok(session) => session,
+            Err(AccountError::LockedOut { retry_after_s }) => {
+                let mut response = account_error(AccountError::LockedOut { retry_after_s }).into_response();
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
+                return Ok(response);
+            }
+            Err(other) => return Err(account_error(other)),
+        };
     let set_cookie = cookie::set(
         OPERATOR_SESSION_COOKIE,
         &session.token,
