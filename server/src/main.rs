@@ -3,7 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use qoltanba_server::config::{CaConfig, default_key_dir};
 use qoltanba_server::storage::Storage;
-use qoltanba_server::{bootstrap, seed, web};
+use qoltanba_server::{accounts, bootstrap, seed, web};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,6 +58,9 @@ enum Command {
     /// The certification authority.
     #[command(subcommand)]
     Ca(CaCommand),
+    /// Operator accounts of the console.
+    #[command(subcommand)]
+    Operator(OperatorCommand),
     /// List what was issued for an IIN: serial, purpose, status.
     Certs {
         /// The holder's IIN.
@@ -74,6 +77,21 @@ enum CaCommand {
     /// Create the root and issuing CA (refuses when the database already has one).
     Init,
 }
+
+#[derive(Debug, Subcommand)]
+enum OperatorCommand {
+    /// Create an account. The password comes from QOLTANBA_OPERATOR_PASSWORD, else a prompt (not echoed);
+    /// at least 12 characters.
+    Add {
+        /// Login name: 3-64 of a-z, 0-9, '.', '_', '-', starting with a letter.
+        username: String,
+    },
+    /// List the accounts.
+    List,
+}
+
+/// Environment variable with a new operator's password (for scripts; else a prompt).
+const OPERATOR_PASSWORD_VAR: &str = "QOLTANBA_OPERATOR_PASSWORD";
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -103,6 +121,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             bootstrap::init_ca(&storage, &ca, now).await.map_err(|e| e.to_string())
         }
         Command::Certs { iin, json } => certs(&storage, &iin, json, now).await,
+        Command::Operator(command) => operator(&storage, command, now).await,
     }
 }
 
@@ -125,8 +144,12 @@ async fn serve(storage: Storage, ca: &CaConfig, listen: SocketAddr) -> Result<()
         .await
         .map_err(|e| e.to_string())?;
     let metrics = web::Metrics::new();
+    let console =
+        web::ConsoleState { storage: storage.clone(), secure_cookies: ca.public_url.starts_with("https://") };
     let pki = web::PkiState { authority: Arc::new(authority), storage };
-    let app = metrics.layer(web::service_routes(metrics.clone()).merge(web::pki_routes(pki)));
+    let app = metrics.layer(
+        web::service_routes(metrics.clone()).merge(web::pki_routes(pki)).merge(web::console_routes(console)),
+    );
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("{listen}: {e}"))?;
     tracing::info!(%listen, "serving");
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
@@ -146,6 +169,28 @@ async fn certs(storage: &Storage, iin: &str, json: bool, now: OffsetDateTime) ->
     }
     if items.is_empty() {
         println!("nothing issued for {iin}");
+    }
+    Ok(())
+}
+
+async fn operator(storage: &Storage, command: OperatorCommand, now: OffsetDateTime) -> Result<(), String> {
+    match command {
+        OperatorCommand::Add { username } => {
+            let password = match std::env::var(OPERATOR_PASSWORD_VAR) {
+                Ok(password) => Zeroizing::new(password),
+                Err(_) => Zeroizing::new(
+                    rpassword::prompt_password(format!("password for {username}: "))
+                        .map_err(|e| e.to_string())?,
+                ),
+            };
+            accounts::create(storage, &username, password, "cli", now).await.map_err(|e| e.to_string())?;
+            println!("operator {username} created");
+        }
+        OperatorCommand::List => {
+            for account in accounts::list(storage).await.map_err(|e| e.to_string())? {
+                println!("{}  created {}", account.username, account.created_at);
+            }
+        }
     }
     Ok(())
 }

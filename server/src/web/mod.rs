@@ -1,11 +1,16 @@
 //! HTTP: one router per resource, handlers that parse, call the RA or CA, and map the result.
 
+mod console;
 mod error;
 mod health;
 mod metrics;
 mod openapi;
 mod pki;
 
+pub use console::{
+    CSRF_HEADER, ConsoleState, CsrfOperator, Operator, SESSION_PATH as OPERATOR_SESSION_PATH,
+    routes as console_routes,
+};
 pub use error::WebError;
 pub use metrics::Metrics;
 pub use pki::{PkiState, routes as pki_routes};

@@ -1,0 +1,45 @@
+//! The operator console: server-rendered pages under `/console` (kk / ru / en, no JavaScript) and the
+//! JSON session API under `/v1/operator/session` for tests and tools. Authentication lives in
+//! [`crate::accounts`]; this module moves its values in and out of cookies, forms and JSON, and offers
+//! the [`Operator`] and [`CsrfOperator`] extractors to every operator route (the RA's included).
+
+mod api;
+mod auth;
+mod cookie;
+mod html;
+mod i18n;
+mod pages;
+
+pub use api::SESSION_PATH;
+pub use auth::{CSRF_HEADER, CsrfOperator, Operator};
+
+use crate::storage::Storage;
+use axum::Router;
+use axum::extract::FromRef;
+use axum::routing::{get, post};
+
+/// What the console needs.
+#[derive(Clone)]
+pub struct ConsoleState {
+    /// Accounts, sessions, the audit log, and the counts on the dashboard.
+    pub storage: Storage,
+    /// Mark cookies `Secure` (the public URL is `https://`).
+    pub secure_cookies: bool,
+}
+
+impl FromRef<ConsoleState> for Storage {
+    fn from_ref(state: &ConsoleState) -> Self {
+        state.storage.clone()
+    }
+}
+
+/// The console pages and the JSON session API.
+pub fn routes(state: ConsoleState) -> Router {
+    Router::new()
+        .route(pages::LOGIN_PATH, get(pages::login_form).post(pages::login))
+        .route(pages::LOGOUT_PATH, post(pages::logout))
+        .route(pages::DASHBOARD_PATH, get(pages::dashboard))
+        .route(pages::STYLE_PATH, get(pages::style))
+        .route(SESSION_PATH, post(api::login).delete(api::logout))
+        .with_state(state)
+}
