@@ -1,11 +1,13 @@
 //! HTTP: one router per resource, handlers that parse, call the RA or CA, and map the result.
 
+mod enrollment;
 mod error;
 mod health;
 mod metrics;
 mod openapi;
 mod pki;
 
+pub use enrollment::routes as enrollment_routes;
 pub use error::WebError;
 pub use metrics::Metrics;
 pub use pki::{PkiState, routes as pki_routes};
