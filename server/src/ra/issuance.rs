@@ -6,7 +6,9 @@ use std::sync::Arc;
 use qoltanba_pki::x509::Certificate;
 use qoltanba_pki::x509::der::EncodePem;
 use qoltanba_pki::x509::der::pem::LineEnding;
-use qoltanba_protocol::{CertificatePurpose, CsrPair, EnrollmentState, ErrorCode, FailureReason, IssuedCertificates, Session};
+use qoltanba_protocol::{
+    CertificatePurpose, CsrPair, EnrollmentState, ErrorCode, FailureReason, IssuedCertificates, Session,
+};
 use serde_json::json;
 use sqlx::AnyConnection;
 use time::OffsetDateTime;
@@ -58,12 +60,15 @@ impl Ra {
         let pair = match sign_pair(self.authority.clone(), subject, auth, sign, now).await? {
             Ok(pair) => pair,
             Err(refusal) => {
-                audit(conn, now, "ca", "issuance.refused", &id.to_string(), json!({ "why": refusal })).await?;
+                audit(conn, now, "ca", "issuance.refused", &id.to_string(), json!({ "why": refusal }))
+                    .await?;
                 let state = EnrollmentState::Failed { reason: FailureReason::IssuanceRefused, detail: None };
                 return Ok(Answer::Done(loaded.save(conn, state, now).await?));
             }
         };
-        for (purpose, issued) in [(CertificatePurpose::Auth, &pair.auth), (CertificatePurpose::Sign, &pair.sign)] {
+        for (purpose, issued) in
+            [(CertificatePurpose::Auth, &pair.auth), (CertificatePurpose::Sign, &pair.sign)]
+        {
             let record = certificate_record(id, &loaded.iin, purpose, issued, now)?;
             certificates::insert(conn, &record).await?;
             let details = json!({ "session": id, "iin": loaded.iin, "purpose": purpose });

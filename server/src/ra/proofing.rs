@@ -71,7 +71,8 @@ impl Ra {
                 EnrollmentState::SelfieUnderReview
             }
             FaceVerdict::Match => {
-                audit(conn, now, "ra", "selfie.accepted", &id.to_string(), json!({ "attempt": attempt })).await?;
+                audit(conn, now, "ra", "selfie.accepted", &id.to_string(), json!({ "attempt": attempt }))
+                    .await?;
                 EnrollmentState::ExpectIdCardPhoto
             }
             FaceVerdict::NoMatch(reason) => {
@@ -105,8 +106,9 @@ impl Ra {
         reason: Option<&str>,
     ) -> Result<Answer, RaError> {
         let now = self.now();
-        let review =
-            reviews::review(conn, review_id).await?.ok_or_else(|| api(ErrorCode::NotFound, "no such review"))?;
+        let review = reviews::review(conn, review_id)
+            .await?
+            .ok_or_else(|| api(ErrorCode::NotFound, "no such review"))?;
         if review.status != SelfieReviewStatus::Pending {
             return Err(api(ErrorCode::Conflict, "the review was already decided"));
         }
@@ -156,7 +158,8 @@ impl Ra {
         }
         let upload = store_upload(conn, id, UploadKind::IdCard, image, bytes, now).await?;
         let actor = format!("citizen:{}", loaded.iin);
-        audit(conn, now, &actor, "id_card_photo.received", &id.to_string(), json!({ "upload": upload })).await?;
+        audit(conn, now, &actor, "id_card_photo.received", &id.to_string(), json!({ "upload": upload }))
+            .await?;
         Ok(Answer::Done(loaded.save(conn, EnrollmentState::ExpectConsent, now).await?))
     }
 
@@ -170,7 +173,12 @@ impl Ra {
         transact!(self, idem, 200, |tx| self.consent_in(&mut tx, id, consent.accepted).await)
     }
 
-    async fn consent_in(&self, conn: &mut AnyConnection, id: Uuid, accepted: bool) -> Result<Answer, RaError> {
+    async fn consent_in(
+        &self,
+        conn: &mut AnyConnection,
+        id: Uuid,
+        accepted: bool,
+    ) -> Result<Answer, RaError> {
         let now = self.now();
         let loaded = session::load(conn, id, now).await?;
         if loaded.data.state != EnrollmentState::ExpectConsent {

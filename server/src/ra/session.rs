@@ -51,7 +51,8 @@ pub(crate) struct Loaded {
 /// Reads a session: `not_found` if there is none, `session_expired` if it is unfinished and past its
 /// expiry.
 pub(crate) async fn load(conn: &mut AnyConnection, id: Uuid, now: OffsetDateTime) -> Result<Loaded, RaError> {
-    let record = sessions::find(conn, id).await?.ok_or_else(|| api(ErrorCode::NotFound, "no such session"))?;
+    let record =
+        sessions::find(conn, id).await?.ok_or_else(|| api(ErrorCode::NotFound, "no such session"))?;
     let data: SessionData = serde_json::from_str(&record.state).map_err(|_| RaError::CorruptSession(id))?;
     if !data.state.is_terminal() && now >= data.expires_at {
         return Err(api(ErrorCode::SessionExpired, "the session expired; start a new one"));

@@ -64,7 +64,8 @@ impl Ra {
     async fn check_code(&self, conn: &mut AnyConnection, id: Uuid, code: &str) -> Result<Answer, RaError> {
         let now = self.now();
         let loaded = session::load(conn, id, now).await?;
-        let EnrollmentState::ExpectSmsCode { phone_masked, expires_at, resend_after, .. } = &loaded.data.state
+        let EnrollmentState::ExpectSmsCode { phone_masked, expires_at, resend_after, .. } =
+            &loaded.data.state
         else {
             return Err(loaded.wrong_state());
         };
@@ -94,7 +95,8 @@ impl Ra {
                 "too many wrong codes; the session failed",
             )));
         }
-        let state = EnrollmentState::ExpectSmsCode { phone_masked, expires_at, resend_after, tries_left: left };
+        let state =
+            EnrollmentState::ExpectSmsCode { phone_masked, expires_at, resend_after, tries_left: left };
         loaded.save(conn, state, now).await?;
         Ok(Answer::Refused(ApiError::code_mismatch(left)))
     }

@@ -25,7 +25,11 @@ impl Ra {
     /// `POST /v1/enrollments`: a new session for a valid IIN the registry knows (`invalid_iin`,
     /// `not_found`). With a phone registered to the IIN a code is sent to it (`expect_sms_code`),
     /// otherwise the citizen gives one (`expect_phone_number`).
-    pub async fn start(&self, request: &StartEnrollment, idem: Option<&Idempotency>) -> Result<Session, RaError> {
+    pub async fn start(
+        &self,
+        request: &StartEnrollment,
+        idem: Option<&Idempotency>,
+    ) -> Result<Session, RaError> {
         if request.iin.parse::<qoltanba_pki::iin::Iin>().is_err() {
             return Err(api(ErrorCode::InvalidIin, "the IIN is not 12 digits with a valid check digit"));
         }
@@ -100,7 +104,10 @@ impl Ra {
         let details = json!({ "ticket": ticket.id, "phone": mask_phone(phone) });
         let actor = format!("citizen:{}", loaded.iin);
         audit(conn, now, &actor, "phone_registration.requested", &id.to_string(), details).await?;
-        let state = EnrollmentState::ExpectPhoneRegistration { ticket_id: ticket.id, phone_masked: mask_phone(phone) };
+        let state = EnrollmentState::ExpectPhoneRegistration {
+            ticket_id: ticket.id,
+            phone_masked: mask_phone(phone),
+        };
         Ok(Answer::Done(loaded.save(conn, state, now).await?))
     }
 
@@ -127,8 +134,9 @@ impl Ra {
         choice: &TicketChoice<'_>,
     ) -> Result<Answer, RaError> {
         let now = self.now();
-        let ticket =
-            reviews::ticket(conn, ticket_id).await?.ok_or_else(|| api(ErrorCode::NotFound, "no such ticket"))?;
+        let ticket = reviews::ticket(conn, ticket_id)
+            .await?
+            .ok_or_else(|| api(ErrorCode::NotFound, "no such ticket"))?;
         if ticket.status != TicketStatus::Pending {
             return Err(api(ErrorCode::Conflict, "the ticket was already decided"));
         }
@@ -143,8 +151,12 @@ impl Ra {
         if !choice.approve {
             let reason = choice.reason.map(str::trim).filter(|r| !r.is_empty());
             let reason = reason.ok_or_else(|| api(ErrorCode::InvalidInput, "a rejection needs a reason"))?;
-            let decision =
-                Decision { status: TicketStatus::Rejected, operator: choice.operator, reason: Some(reason), at: now };
+            let decision = Decision {
+                status: TicketStatus::Rejected,
+                operator: choice.operator,
+                reason: Some(reason),
+                at: now,
+            };
             reviews::decide_ticket(conn, ticket_id, &decision).await.map_err(decided)?;
             sms::delete_code(conn, ticket.session_id).await?;
             let details = json!({ "ticket": ticket_id, "reason": reason });
@@ -156,7 +168,8 @@ impl Ra {
             return Ok(Answer::Done(loaded.save(conn, state, now).await?));
         }
         let heard = choice.code_heard.unwrap_or_default();
-        let stored = sms::code(conn, ticket.session_id).await?.ok_or(RaError::CorruptSession(ticket.session_id))?;
+        let stored =
+            sms::code(conn, ticket.session_id).await?.ok_or(RaError::CorruptSession(ticket.session_id))?;
         if now >= stored.expires_at {
             return Err(api(ErrorCode::CodeExpired, "the code sent to the new phone expired"));
         }
@@ -164,7 +177,8 @@ impl Ra {
             let left = u8::try_from(stored.tries_left).unwrap_or(0);
             return Err(RaError::Api(ApiError::code_mismatch(left)));
         }
-        let decision = Decision { status: TicketStatus::Approved, operator: choice.operator, reason: None, at: now };
+        let decision =
+            Decision { status: TicketStatus::Approved, operator: choice.operator, reason: None, at: now };
         reviews::decide_ticket(conn, ticket_id, &decision).await.map_err(decided)?;
         let record = PhoneRecord {
             iin: ticket.iin.clone(),

@@ -46,8 +46,9 @@ pub(crate) fn csr(text: &str, purpose: &str) -> Result<Vec<u8>, RaError> {
     if text.len() > MAX_CSR_CHARS {
         return Err(api(ErrorCode::InvalidCsr, format!("the {purpose} request is too long")));
     }
-    let unarmored = qoltanba_pki::encoding::unarmor(text.as_bytes())
-        .map_err(|_| api(ErrorCode::InvalidCsr, format!("the {purpose} request is neither PEM nor base64")))?;
+    let unarmored = qoltanba_pki::encoding::unarmor(text.as_bytes()).map_err(|_| {
+        api(ErrorCode::InvalidCsr, format!("the {purpose} request is neither PEM nor base64"))
+    })?;
     Ok(unarmored.der)
 }
 

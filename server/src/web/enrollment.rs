@@ -19,8 +19,8 @@ use qoltanba_protocol::paths::{
     ENROLLMENT_PHONE, ENROLLMENT_SELFIE, ENROLLMENT_SMS_CODE, ENROLLMENT_SMS_CODE_RESEND, ENROLLMENTS,
 };
 use qoltanba_protocol::{
-    ApiError, Consent, CsrPair, EmailAddress, ErrorCode, IDEMPOTENCY_KEY_HEADER, ImageType, PhoneNumber, Session,
-    SmsCode, SmsMessage, StartEnrollment,
+    ApiError, Consent, CsrPair, EmailAddress, ErrorCode, IDEMPOTENCY_KEY_HEADER, ImageType, PhoneNumber,
+    Session, SmsCode, SmsMessage, StartEnrollment,
 };
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -67,9 +67,15 @@ fn post_parts(headers: &HeaderMap, uri: &Uri, body: Result<Bytes, BytesRejection
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(ErrorCode::PayloadTooLarge, "the body is too large"),
         _ => ApiError::new(ErrorCode::MalformedRequest, "the body could not be read"),
     })?;
-    let key = headers.get(IDEMPOTENCY_KEY_HEADER).and_then(|v| v.to_str().ok()).filter(|k| is_valid_idempotency_key(k));
+    let key = headers
+        .get(IDEMPOTENCY_KEY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|k| is_valid_idempotency_key(k));
     let key = key.ok_or_else(|| {
-        ApiError::new(ErrorCode::MissingIdempotencyKey, "an Idempotency-Key header of 1 to 255 visible characters is required")
+        ApiError::new(
+            ErrorCode::MissingIdempotencyKey,
+            "an Idempotency-Key header of 1 to 255 visible characters is required",
+        )
     })?;
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let idem = Idempotency::new(key, &format!("POST {}", uri.path()), content_type, &body);
@@ -82,8 +88,7 @@ fn json<T: DeserializeOwned>(body: &[u8]) -> Result<T, WebError> {
 }
 
 fn session_id(text: &str) -> Result<Uuid, WebError> {
-    Uuid::parse_str(text)
-        .map_err(|_| WebError::Api(ApiError::new(ErrorCode::NotFound, "no such session")))
+    Uuid::parse_str(text).map_err(|_| WebError::Api(ApiError::new(ErrorCode::NotFound, "no such session")))
 }
 
 /// The session with `status`, or the error (with `Retry-After` for `rate_limited`).
