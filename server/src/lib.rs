@@ -4,7 +4,7 @@
 //! Split as Let's Encrypt's Boulder splits it:
 //! - [`storage`]: the only code that touches the database (SQLite by default, PostgreSQL by URL);
 //! - [`ca`]: signs certificates, CRLs and OCSP answers; knows nothing of HTTP or of enrollment;
-//! - `ra`: enrollment sessions, identity proofing, policy (coming with the enrollment API);
+//! - [`ra`]: enrollment sessions, identity proofing, policy;
 //! - [`web`]: HTTP and pages.
 //!
 //! What it does not do (yet): talk to the real government systems; their embedded stand-ins live in
@@ -16,6 +16,7 @@ pub mod accounts;
 pub mod bootstrap;
 pub mod ca;
 pub mod config;
+pub mod ra;
 pub mod seed;
 pub mod storage;
 pub mod telemetry;

@@ -52,6 +52,9 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "QOLTANBA_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        /// Development mode: the SMS outbox is readable at `GET /v1/dev/sms?phone=…`.
+        #[arg(long, env = "QOLTANBA_DEV")]
+        dev: bool,
     },
     /// Load the demo citizens (some with a registered phone, some without); running it again adds nothing.
     Seed,
@@ -111,7 +114,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     let storage = Storage::connect(&cli.db).await.map_err(|e| format!("{}: {e}", cli.db))?;
     let now = OffsetDateTime::now_utc();
     match cli.command {
-        Command::Serve { listen } => serve(storage, &ca, listen).await,
+        Command::Serve { listen, dev } => serve(storage, &ca, listen, dev).await,
         Command::Seed => {
             let report = seed::load(&storage).await.map_err(|e| e.to_string())?;
             println!("citizens added: {}, phones added: {}", report.citizens_added, report.phones_added);
@@ -139,19 +142,24 @@ fn ca_config(db: &str, args: CaArgs) -> Result<CaConfig, String> {
     })
 }
 
-async fn serve(storage: Storage, ca: &CaConfig, listen: SocketAddr) -> Result<(), String> {
+async fn serve(storage: Storage, ca: &CaConfig, listen: SocketAddr, dev: bool) -> Result<(), String> {
     let authority = bootstrap::open_authority(&storage, ca, OffsetDateTime::now_utc())
         .await
         .map_err(|e| e.to_string())?;
     let metrics = web::Metrics::new();
     let console =
         web::ConsoleState { storage: storage.clone(), secure_cookies: ca.public_url.starts_with("https://") };
-    let pki = web::PkiState { authority: Arc::new(authority), storage };
+    let authority = Arc::new(authority);
+    let ra = Arc::new(qoltanba_server::ra::Ra::new(storage.clone(), authority.clone()));
+    let pki = web::PkiState { authority, storage };
     let app = metrics.layer(
-        web::service_routes(metrics.clone()).merge(web::pki_routes(pki)).merge(web::console_routes(console)),
+        web::service_routes(metrics.clone())
+            .merge(web::pki_routes(pki))
+            .merge(web::console_routes(console))
+            .merge(web::enrollment_routes(ra, dev)),
     );
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("{listen}: {e}"))?;
-    tracing::info!(%listen, "serving");
+    tracing::info!(%listen, dev, "serving");
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
 }
 
