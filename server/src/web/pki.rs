@@ -80,7 +80,6 @@ async fn answer(state: &PkiState, request: &[u8]) -> Result<Response, WebError> 
     })
     .await
     .map_err(|e| WebError::Internal(e.to_string()))?;
-    metrics::counter!("ocsp_responses_total").increment(1);
     Ok(ocsp_response(der))
 }
 
