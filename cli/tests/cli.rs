@@ -449,11 +449,15 @@ impl Issued {
         self.path("doc.p7s")
     }
 
+    /// The issued certificate's serial, as openssl prints it (upper-case hex).
+    fn serial(&self) -> String {
+        let out = openssl(&["x509", "-in", &self.path("cert.pem"), "-noout", "-serial"]);
+        String::from_utf8(out.stdout).unwrap().trim().trim_start_matches("serial=").to_owned()
+    }
+
     /// Marks the certificate revoked a minute ago in an openssl CA database; returns its path.
     fn revoke(&self) -> String {
-        let serial = openssl(&["x509", "-in", &self.path("cert.pem"), "-noout", "-serial"]);
-        let serial =
-            String::from_utf8(serial.stdout).unwrap().trim().trim_start_matches("serial=").to_owned();
+        let serial = self.serial();
         let stamp = |t: time::OffsetDateTime| {
             format!(
                 "{:02}{:02}{:02}{:02}{:02}{:02}Z",
@@ -588,8 +592,7 @@ fn ocsp_answers_from_openssl_decide_trust() {
         assert!(answered.status.success(), "{}", String::from_utf8_lossy(&answered.stderr));
         response
     };
-    let serial = openssl(&["x509", "-in", &issued.path("cert.pem"), "-noout", "-serial"]);
-    let serial = String::from_utf8(serial.stdout).unwrap().trim().trim_start_matches("serial=").to_owned();
+    let serial = issued.serial();
     std::fs::write(issued.path("good.txt"), format!("V\t991231235959Z\t\t{serial}\tunknown\t/CN=x\n"))
         .unwrap();
     let good = ask(&issued.path("good.txt"), "good");
