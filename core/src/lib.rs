@@ -1,0 +1,13 @@
+//! The phone's brain, shared by the Android and iOS apps and by the desktop CLI acting as a phone.
+//!
+//! - [`enrollment`]: the sans-IO state machine of the remote issuance flow (events in, next state and
+//!   requests out; no I/O, clock or randomness inside).
+//! - [`client`]: the HTTP client of API v1 (`reqwest` + rustls) with timeouts, retries and idempotency keys.
+//! - [`keystore`]: where private keys live (software PKCS#12 files; Android Keystore; Apple Keychain).
+//! - [`store`]: the local SQLite store (enrollment state, certificates, history, PIN hash).
+#![warn(missing_docs)]
+
+pub mod client;
+pub mod enrollment;
+pub mod keystore;
+pub mod store;
