@@ -26,6 +26,10 @@ pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 /// Name of the cookie carrying an operator's console session (the `/v1/operator` API uses it too).
 pub const OPERATOR_SESSION_COOKIE: &str = "qoltanba_operator";
 
+/// Name of the request header that carries the operator session's CSRF token on every state-changing
+/// `/v1/operator` request (`POST`, `DELETE`); the token comes with the session ([`crate::OperatorSession`]).
+pub const OPERATOR_CSRF_HEADER: &str = "X-CSRF-Token";
+
 /// Whether `key` is an acceptable value of [`IDEMPOTENCY_KEY_HEADER`]: 1 to 255 visible ASCII characters
 /// (`!` to `~`).
 pub fn is_valid_idempotency_key(key: &str) -> bool {

@@ -47,7 +47,8 @@ pub use error::{ApiError, ErrorCode};
 pub use headers::IDEMPOTENCY_KEY_HEADER;
 pub use openapi::openapi;
 pub use operator::{
-    PhoneRegistrationTicket, ReviewDecision, SelfieReview, SelfieReviewStatus, TicketDecision, TicketStatus,
+    OperatorLogin, OperatorSession, PhoneRegistrationTicket, ReviewDecision, SelfieReview,
+    SelfieReviewStatus, TicketDecision, TicketStatus,
 };
 pub use person::Person;
 pub use session::Session;

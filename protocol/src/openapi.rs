@@ -16,7 +16,7 @@ use utoipa::openapi::{ContentBuilder, Ref, Required, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{ApiError, ErrorCode};
-use crate::headers::{IDEMPOTENCY_KEY_HEADER, OPERATOR_SESSION_COOKIE};
+use crate::headers::{IDEMPOTENCY_KEY_HEADER, OPERATOR_CSRF_HEADER, OPERATOR_SESSION_COOKIE};
 use crate::limits::MAX_IDEMPOTENCY_KEY_LEN;
 
 #[derive(OpenApi)]
@@ -42,11 +42,14 @@ use crate::limits::MAX_IDEMPOTENCY_KEY_LEN;
         operations::submit_email,
         operations::submit_csrs,
         operations::revoke_certificate,
+        operations::operator_login,
+        operations::operator_logout,
         operations::phone_registrations,
         operations::decide_phone_registration,
         operations::selfie_reviews,
         operations::decide_selfie_review,
         operations::selfie_review_image,
+        operations::id_card_photo,
         operations::registry_photo,
         operations::certificates,
         operations::operator_revoke_certificate,
@@ -86,8 +89,18 @@ impl Modify for Conventions {
                 add_errors(get, &[]);
             }
             if let Some(post) = item.post.as_mut() {
-                add_errors(post, operations::POST_ERRORS);
-                add_idempotency_header(post);
+                let id = post.operation_id.clone().unwrap_or_default();
+                if operations::WITHOUT_IDEMPOTENCY_KEY.contains(&id.as_str()) {
+                    add_errors(post, &[]);
+                } else {
+                    add_errors(post, operations::POST_ERRORS);
+                    add_idempotency_header(post);
+                }
+                add_csrf_header(post);
+            }
+            if let Some(delete) = item.delete.as_mut() {
+                add_errors(delete, &[]);
+                add_csrf_header(delete);
             }
         }
     }
@@ -124,6 +137,21 @@ fn add_errors(operation: &mut Operation, method_errors: &[ErrorCode]) {
             .build();
         operation.responses.responses.insert(status.to_string(), response.into());
     }
+}
+
+/// The CSRF header, on state-changing operations that need an operator session.
+fn add_csrf_header(operation: &mut Operation) {
+    if operation.security.as_ref().is_none_or(|s| s.is_empty()) {
+        return;
+    }
+    let parameter = ParameterBuilder::new()
+        .name(OPERATOR_CSRF_HEADER)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::True)
+        .description(Some("The session's CSRF token, as returned by the login"))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String).min_length(Some(1))))
+        .build();
+    operation.parameters.get_or_insert_with(Vec::new).push(parameter);
 }
 
 fn add_idempotency_header(operation: &mut Operation) {

@@ -91,6 +91,9 @@ pub struct SelfieReview {
     pub selfie_url: String,
     /// Where the registry photo is served (`GET`, an image).
     pub registry_photo_url: String,
+    /// Where the session's ID-card photo is served (`GET`, an image), if it uploaded one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_card_photo_url: Option<String>,
     /// When the selfie was uploaded (RFC 3339).
     #[serde(with = "time::serde::rfc3339")]
     pub submitted_at: OffsetDateTime,
@@ -126,6 +129,43 @@ pub enum ReviewDecision {
     },
 }
 
+/// `POST /v1/operator/session`: an operator logs in. Its `Debug` hides the password.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct OperatorLogin {
+    /// Login name.
+    pub username: String,
+    /// Password (at least 12 characters).
+    pub password: String,
+}
+
+impl fmt::Debug for OperatorLogin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OperatorLogin").field("username", &self.username).finish_non_exhaustive()
+    }
+}
+
+/// The answer to a login: the session cookie comes in `Set-Cookie`; `csrf_token` goes into the
+/// `X-CSRF-Token` header of every state-changing operator request. Its `Debug` hides the token.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct OperatorSession {
+    /// Login name.
+    pub username: String,
+    /// The session's CSRF token.
+    pub csrf_token: String,
+    /// When the session ends (RFC 3339).
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}
+
+impl fmt::Debug for OperatorSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OperatorSession")
+            .field("username", &self.username)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,5 +176,17 @@ mod tests {
         assert!(!format!("{approve:?}").contains("482913"));
         let reject = TicketDecision::Reject { reason: "face differs".into() };
         assert!(format!("{reject:?}").contains("face differs"));
+    }
+
+    #[test]
+    fn login_and_session_debug_hide_their_secrets() {
+        let login = OperatorLogin { username: "aigerim".into(), password: "correct horse".into() };
+        assert!(!format!("{login:?}").contains("horse"));
+        let session = OperatorSession {
+            username: "aigerim".into(),
+            csrf_token: "tok-123".into(),
+            expires_at: OffsetDateTime::UNIX_EPOCH,
+        };
+        assert!(!format!("{session:?}").contains("tok-123"));
     }
 }

@@ -28,6 +28,9 @@ pub const ENROLLMENT_EMAIL: &str = "/v1/enrollments/{id}/email";
 pub const ENROLLMENT_CSRS: &str = "/v1/enrollments/{id}/csrs";
 /// `POST` [`crate::CitizenRevocation`]: the holder revokes a certificate.
 pub const CERTIFICATE_REVOCATION: &str = "/v1/certificates/{serial}/revocation";
+/// `POST` [`crate::OperatorLogin`] → [`crate::OperatorSession`] (sets the session cookie); `DELETE` (with the
+/// CSRF header) logs out.
+pub const OPERATOR_SESSION: &str = "/v1/operator/session";
 /// `GET`: pending phone-registration tickets.
 pub const OPERATOR_PHONE_REGISTRATIONS: &str = "/v1/operator/phone-registrations";
 /// `POST` [`crate::TicketDecision`].
@@ -38,6 +41,8 @@ pub const OPERATOR_SELFIE_REVIEWS: &str = "/v1/operator/selfie-reviews";
 pub const OPERATOR_SELFIE_REVIEW_DECISION: &str = "/v1/operator/selfie-reviews/{id}/decision";
 /// `GET`: the uploaded selfie of a review (its image type as `Content-Type`).
 pub const OPERATOR_SELFIE_REVIEW_IMAGE: &str = "/v1/operator/selfie-reviews/{id}/selfie";
+/// `GET`: the ID-card photo an enrollment session uploaded (its image type as `Content-Type`).
+pub const OPERATOR_ID_CARD_PHOTO: &str = "/v1/operator/enrollments/{id}/id-card-photo";
 /// `GET`: the population registry's photo of a person.
 pub const OPERATOR_REGISTRY_PHOTO: &str = "/v1/operator/people/{iin}/photo";
 /// `GET ?iin=`: the certificates issued for an IIN ([`crate::CertificateItem`]s).
@@ -109,6 +114,10 @@ pub fn operator_selfie_review_decision(review: Uuid) -> String {
 pub fn operator_selfie_review_image(review: Uuid) -> String {
     with_id(OPERATOR_SELFIE_REVIEW_IMAGE, review)
 }
+/// [`OPERATOR_ID_CARD_PHOTO`] for a session.
+pub fn operator_id_card_photo(session: Uuid) -> String {
+    with_id(OPERATOR_ID_CARD_PHOTO, session)
+}
 /// [`OPERATOR_REGISTRY_PHOTO`] for an IIN (12 digits; anything else is the server's `404`).
 pub fn operator_registry_photo(iin: &str) -> String {
     OPERATOR_REGISTRY_PHOTO.replace("{iin}", iin)
@@ -156,6 +165,7 @@ mod tests {
             operator_phone_registration_decision(ID),
             operator_selfie_review_decision(ID),
             operator_selfie_review_image(ID),
+            operator_id_card_photo(ID),
             operator_registry_photo("900101300123"),
             operator_certificate_revocation("01"),
         ];

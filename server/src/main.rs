@@ -52,7 +52,8 @@ enum Command {
         /// Address to listen on.
         #[arg(long, env = "QOLTANBA_LISTEN", default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
-        /// Development mode: the SMS outbox is readable at `GET /v1/dev/sms?phone=…`.
+        /// Development mode: the SMS outbox is readable at `GET /v1/dev/sms?phone=…` and on the page
+        /// `/dev/sms`.
         #[arg(long, env = "QOLTANBA_DEV")]
         dev: bool,
     },
@@ -156,6 +157,8 @@ async fn serve(storage: Storage, ca: &CaConfig, listen: SocketAddr, dev: bool) -
         web::service_routes(metrics.clone())
             .merge(web::pki_routes(pki))
             .merge(web::console_routes(console))
+            .merge(web::operator_routes(ra.clone()))
+            .merge(web::certificate_routes(ra.clone()))
             .merge(web::enrollment_routes(ra, dev)),
     );
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("{listen}: {e}"))?;

@@ -1,18 +1,19 @@
 //! The operator console and its authentication, driven in-process with `oneshot` on SQLite and PostgreSQL:
 //! accounts, login (JSON and form), cookies, lockout, logout, CSRF, audit, and the pages in kk / ru / en.
 
+#[path = "console_support/mod.rs"]
+mod console_support;
 mod support;
 
 use axum::Router;
-use axum::body::{Body, to_bytes};
+use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use axum::response::Response;
+use console_support::{cookie_pair, form_post, hidden_value, json_login, send};
 use qoltanba_server::accounts::{self, AccountError, LOCKOUT_WINDOW};
 use qoltanba_server::storage::{Storage, audit, operators};
 use qoltanba_server::web::{CSRF_HEADER, ConsoleState, console_routes};
 use support::TestDb;
 use time::OffsetDateTime;
-use tower::ServiceExt;
 use zeroize::Zeroizing;
 
 const NAME: &str = "aigerim";
@@ -42,39 +43,9 @@ async fn add_operator(storage: &Storage) {
         .expect("create the operator");
 }
 
-async fn send(app: &Router, request: Request<Body>) -> (StatusCode, Vec<String>, String, Response<()>) {
-    let response = app.clone().oneshot(request).await.expect("infallible");
-    let (parts, body) = response.into_parts();
-    let cookies =
-        parts.headers.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_owned()).collect();
-    let body = String::from_utf8(to_bytes(body, 1 << 20).await.unwrap().to_vec()).unwrap();
-    (parts.status, cookies, body, Response::from_parts(parts, ()))
-}
-
-fn json_login(username: &str, password: &str) -> Request<Body> {
-    let body = serde_json::json!({ "username": username, "password": password }).to_string();
-    Request::post("/v1/operator/session")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body))
-        .unwrap()
-}
-
-/// `name=value` of the `Set-Cookie` for `name`.
-fn cookie_pair(cookies: &[String], name: &str) -> String {
-    cookies
-        .iter()
-        .find(|c| c.starts_with(&format!("{name}=")))
-        .and_then(|c| c.split(';').next())
-        .unwrap_or_else(|| panic!("no {name} cookie in {cookies:?}"))
-        .to_owned()
-}
-
 /// Logs in through the JSON API; returns (`Cookie` value, CSRF token).
 async fn logged_in(app: &Router) -> (String, String) {
-    let (status, cookies, body, _) = send(app, json_login(NAME, PASSWORD)).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-    (cookie_pair(&cookies, "qoltanba_operator"), json["csrf_token"].as_str().unwrap().to_owned())
+    console_support::logged_in(app, NAME, PASSWORD).await
 }
 
 fn logout_request(cookie: &str, csrf: Option<&str>) -> Request<Body> {
@@ -95,38 +66,12 @@ async fn actions(storage: &Storage, name: &str) -> Vec<String> {
     entries.into_iter().map(|e| e.action).collect()
 }
 
-fn form_encode(pairs: &[(&str, &str)]) -> String {
-    let encode = |s: &str| -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
-    pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
-}
-
-fn hidden_value(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} field in {html}")) + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
-}
-
 /// GET the login form: its login-CSRF cookie pair and hidden token.
 async fn login_form(app: &Router) -> (String, String) {
     let (status, cookies, body, _) =
         send(app, Request::get("/console/login").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::OK);
     (cookie_pair(&cookies, "qoltanba_login_csrf"), hidden_value(&body, "csrf_token"))
-}
-
-fn form_post(uri: &str, cookie: &str, pairs: &[(&str, &str)]) -> Request<Body> {
-    Request::post(uri)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, cookie)
-        .body(Body::from(form_encode(pairs)))
-        .unwrap()
 }
 
 async fn operator_add_stores_an_argon2id_hash_and_audits_it(db: TestDb) {

@@ -16,7 +16,10 @@ use base64::Engine;
 use ca_support::{csr, openssl, text, urls, write};
 use qoltanba_pki::x509::der::pem::LineEnding;
 use qoltanba_protocol::paths;
-use qoltanba_protocol::{IDEMPOTENCY_KEY_HEADER, SelfieReviewStatus, Session, SmsMessage, TicketStatus};
+use qoltanba_protocol::{
+    IDEMPOTENCY_KEY_HEADER, ReviewDecision, SelfieReviewStatus, Session, SmsMessage, TicketDecision,
+    TicketStatus,
+};
 use qoltanba_server::ca::{Authority, InitConfig, KeySource, init};
 use qoltanba_server::ra::{FakeClock, Ra};
 use qoltanba_server::seed;
@@ -148,8 +151,11 @@ impl Fixture {
     async fn to_csrs(&self, id: Uuid) -> Value {
         let (status, body) = self.upload(&paths::enrollment_selfie(id), "image/jpeg", JPEG).await;
         assert_eq!((status, state(&body)), (StatusCode::OK, "selfie_under_review".to_owned()), "{body}");
-        let session =
-            self.ra.decide_selfie("aigerim", self.pending_review(id).await, true, None).await.unwrap();
+        let session = self
+            .ra
+            .decide_selfie("aigerim", self.pending_review(id).await, &ReviewDecision::Approve, None)
+            .await
+            .unwrap();
         assert_eq!(session.state.name(), "expect_id_card_photo");
         let (status, body) = self.upload(&paths::enrollment_id_card_photo(id), "image/png", PNG).await;
         assert_eq!((status, state(&body)), (StatusCode::OK, "expect_consent".to_owned()), "{body}");
@@ -167,6 +173,14 @@ const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR";
 
 fn state(body: &Value) -> String {
     body["state"]["state"].as_str().unwrap_or_default().to_owned()
+}
+
+fn approve(code: &str) -> TicketDecision {
+    TicketDecision::Approve { sms_code: code.to_owned() }
+}
+
+fn reject(reason: &str) -> ReviewDecision {
+    ReviewDecision::Reject { reason: reason.to_owned() }
 }
 
 fn code(body: &Value) -> String {
@@ -244,11 +258,12 @@ async fn unregistered_phone_is_registered_through_the_operator_ticket(db: TestDb
     let ticket: Uuid = serde_json::from_value(body["state"]["ticket_id"].clone()).unwrap();
     let heard = fx.last_code(phone).await;
     let wrong = if heard == "000000" { "111111" } else { "000000" };
-    let refused = fx.ra.decide_phone_ticket("aigerim", ticket, true, Some(wrong), None).await.unwrap_err();
+    let refused = fx.ra.decide_phone_ticket("aigerim", ticket, &approve(wrong), None).await.unwrap_err();
     assert_eq!(refused.api().unwrap().code.name(), "code_mismatch");
-    let approved = fx.ra.decide_phone_ticket("aigerim", ticket, true, Some(&heard), None).await.unwrap();
+    assert_eq!(refused.api().unwrap().tries_left, Some(2), "a wrong heard code uses one of the tries");
+    let approved = fx.ra.decide_phone_ticket("aigerim", ticket, &approve(&heard), None).await.unwrap();
     assert_eq!(approved.state.name(), "expect_sms_code");
-    let again = fx.ra.decide_phone_ticket("aigerim", ticket, true, Some(&heard), None).await.unwrap_err();
+    let again = fx.ra.decide_phone_ticket("aigerim", ticket, &approve(&heard), None).await.unwrap_err();
     assert_eq!(again.api().unwrap().code.name(), "conflict");
     let mut conn = db.storage.acquire().await.unwrap();
     let registered = qoltanba_server::storage::phones::find(&mut conn, &citizen.iin).await.unwrap().unwrap();
@@ -341,12 +356,12 @@ async fn rejected_selfie_can_be_retaken_and_accepted(db: TestDb) {
     let (_, body) = fx.upload(&paths::enrollment_selfie(id), "image/jpeg", JPEG).await;
     assert_eq!(state(&body), "selfie_under_review", "{body}");
     let review = fx.pending_review(id).await;
-    let session = fx.ra.decide_selfie("aigerim", review, false, Some("face not visible")).await.unwrap();
+    let session = fx.ra.decide_selfie("aigerim", review, &reject("face not visible"), None).await.unwrap();
     let session = serde_json::to_value(&session).unwrap();
     assert_eq!(state(&session), "expect_selfie");
     assert_eq!(session["state"]["attempts_left"], 4);
     assert_eq!(session["state"]["last_rejection"], "face not visible");
-    let again = fx.ra.decide_selfie("aigerim", review, true, None).await.unwrap_err();
+    let again = fx.ra.decide_selfie("aigerim", review, &ReviewDecision::Approve, None).await.unwrap_err();
     assert_eq!(again.api().unwrap().code.name(), "conflict");
     fx.to_csrs(id).await;
     let mut conn = db.storage.acquire().await.unwrap();
@@ -359,7 +374,10 @@ async fn refused_consent_fails_the_session(db: TestDb) {
     let (citizen, phone) = with_phone();
     let id = fx.to_selfie(&citizen, &phone).await;
     fx.upload(&paths::enrollment_selfie(id), "image/jpeg", JPEG).await;
-    fx.ra.decide_selfie("aigerim", fx.pending_review(id).await, true, None).await.unwrap();
+    fx.ra
+        .decide_selfie("aigerim", fx.pending_review(id).await, &ReviewDecision::Approve, None)
+        .await
+        .unwrap();
     fx.upload(&paths::enrollment_id_card_photo(id), "image/jpeg", JPEG).await;
     let (status, body) = fx.post(&paths::enrollment_consent(id), json!({"accepted": false})).await;
     assert_eq!((status, state(&body)), (StatusCode::OK, "failed".to_owned()), "{body}");
@@ -415,7 +433,7 @@ async fn restart_in_the_middle_finishes_the_enrollment(db: TestDb) {
     let restarted = Fixture::on(db.reopen().await, clock);
     let (_, polled) = restarted.get(&paths::enrollment(id)).await;
     assert_eq!(state(&polled), "selfie_under_review", "{polled}");
-    restarted.ra.decide_selfie("aigerim", review, true, None).await.unwrap();
+    restarted.ra.decide_selfie("aigerim", review, &ReviewDecision::Approve, None).await.unwrap();
     restarted.upload(&paths::enrollment_id_card_photo(id), "image/jpeg", JPEG).await;
     restarted.post(&paths::enrollment_consent(id), json!({"accepted": true})).await;
     restarted.post(&paths::enrollment_email(id), json!({"email": "qanat@example.kz"})).await;
@@ -434,7 +452,7 @@ async fn idle_session_expires(db: TestDb) {
     let (status, body) = fx.get(&paths::enrollment(id)).await;
     assert_eq!((status, code(&body)), (StatusCode::GONE, "session_expired".to_owned()));
     let review = fx.pending_review(id).await;
-    let late = fx.ra.decide_selfie("aigerim", review, true, None).await.unwrap_err();
+    let late = fx.ra.decide_selfie("aigerim", review, &ReviewDecision::Approve, None).await.unwrap_err();
     assert_eq!(late.api().unwrap().code.name(), "session_expired");
 }
 

@@ -228,19 +228,28 @@ async fn sessions_compare_and_swap(db: TestDb) {
     assert_eq!(stored, SessionRecord { version: 1, ..record.clone() });
 
     let later = T0 + Duration::MINUTE;
-    let v2 =
-        sessions::update_state(&mut conn, record.id, 1, r#"{"state":"expect_selfie"}"#, later).await.unwrap();
+    let v2 = sessions::update_state(
+        &mut conn,
+        record.id,
+        1,
+        r#"{"state":"expect_selfie"}"#,
+        later,
+        T0 + Duration::HOUR,
+    )
+    .await
+    .unwrap();
     assert_eq!(v2, 2);
     // A second writer that also read version 1 loses the race.
-    let lost = sessions::update_state(&mut conn, record.id, 1, r#"{"state":"failed"}"#, later).await;
+    let lost = sessions::update_state(&mut conn, record.id, 1, r#"{"state":"failed"}"#, later, later).await;
     assert_conflict(lost, ConflictKind::Stale, SESSION_VERSION);
     let stored = sessions::find(&mut conn, record.id).await.unwrap().unwrap();
     assert_eq!(
-        (stored.state.as_str(), stored.version, stored.updated_at),
-        (r#"{"state":"expect_selfie"}"#, 2, later)
+        (stored.state.as_str(), stored.version, stored.updated_at, stored.expires_at),
+        (r#"{"state":"expect_selfie"}"#, 2, later, T0 + Duration::HOUR),
+        "the update moves the expiry too"
     );
 
-    let missing = sessions::update_state(&mut conn, Uuid::new_v4(), 1, "{}", later).await;
+    let missing = sessions::update_state(&mut conn, Uuid::new_v4(), 1, "{}", later, later).await;
     assert!(matches!(missing, Err(StorageError::NotFound)), "{missing:?}");
     assert_eq!(sessions::find(&mut conn, Uuid::new_v4()).await.unwrap(), None);
     assert_conflict(
@@ -436,7 +445,7 @@ async fn idempotency_rolled_back_attempt_leaves_no_record(db: TestDb) {
     let session = with_session(&db.storage).await;
     let mut tx = db.storage.begin().await.unwrap();
     assert_eq!(idempotency::begin(&mut tx, "k", "POST /x", "h", T0).await.unwrap(), Outcome::New);
-    sessions::update_state(&mut tx, session.id, 1, r#"{"state":"failed"}"#, T0).await.unwrap();
+    sessions::update_state(&mut tx, session.id, 1, r#"{"state":"failed"}"#, T0, T0).await.unwrap();
     idempotency::finish(&mut tx, "k", &response("done"), T0).await.unwrap();
     tx.rollback().await.unwrap();
 
@@ -455,7 +464,7 @@ async fn idempotency_concurrent_duplicate_replays(db: TestDb) {
         let mut tx = storage.begin().await.unwrap();
         let outcome = idempotency::begin(&mut tx, "k", "POST /csrs", "h", T0).await.unwrap();
         started_tx.send(()).unwrap();
-        sessions::update_state(&mut tx, session.id, 1, r#"{"state":"issued"}"#, T0).await.unwrap();
+        sessions::update_state(&mut tx, session.id, 1, r#"{"state":"issued"}"#, T0, T0).await.unwrap();
         certificates::insert(&mut tx, &certificate("0A", Some(session.id), CertificatePurpose::Auth))
             .await
             .unwrap();
@@ -678,7 +687,9 @@ async fn data_survives_reopening(db: TestDb) {
     {
         let mut conn = db.storage.acquire().await.unwrap();
         registry::insert(&mut conn, &citizen(IIN)).await.unwrap();
-        sessions::update_state(&mut conn, session.id, 1, r#"{"state":"expect_selfie"}"#, T0).await.unwrap();
+        sessions::update_state(&mut conn, session.id, 1, r#"{"state":"expect_selfie"}"#, T0, T0)
+            .await
+            .unwrap();
         certificates::insert(&mut conn, &certificate("0B", Some(session.id), CertificatePurpose::Sign))
             .await
             .unwrap();

@@ -8,9 +8,9 @@ use crate::certificates::CertificateQuery;
 use crate::dev::SmsQuery;
 use crate::paths;
 use crate::{
-    CertificateItem, CitizenRevocation, Consent, CsrPair, EmailAddress, OperatorRevocation, PhoneNumber,
-    PhoneRegistrationTicket, ReviewDecision, SelfieReview, Session, SmsCode, SmsMessage, StartEnrollment,
-    TicketDecision,
+    CertificateItem, CitizenRevocation, Consent, CsrPair, EmailAddress, OperatorLogin, OperatorRevocation,
+    OperatorSession, PhoneNumber, PhoneRegistrationTicket, ReviewDecision, SelfieReview, Session, SmsCode,
+    SmsMessage, StartEnrollment, TicketDecision,
 };
 
 /// Errors every operation may answer, besides its own in [`ERRORS`].
@@ -21,6 +21,8 @@ pub(super) const POST_ERRORS: &[ErrorCode] = &[MalformedRequest, MissingIdempote
 const SESSION: &[ErrorCode] = &[MalformedRequest, NotFound, SessionExpired];
 /// Errors of every enrollment step.
 const STEP: &[ErrorCode] = &[MalformedRequest, NotFound, SessionExpired, WrongState];
+/// `POST`s that take no `Idempotency-Key` (logging in is not an action to replay).
+pub(super) const WITHOUT_IDEMPOTENCY_KEY: &[&str] = &["operator_login"];
 /// Errors of every operator operation.
 const OPERATOR: &[ErrorCode] = &[Unauthorized, Forbidden];
 
@@ -37,11 +39,17 @@ pub(super) const ERRORS: &[(&str, &[&[ErrorCode]])] = &[
     ("submit_email", &[STEP, &[InvalidInput]]),
     ("submit_csrs", &[STEP, &[InvalidCsr]]),
     ("revoke_certificate", &[&[NotFound, Unauthorized, Forbidden, InvalidInput]]),
+    ("operator_login", &[&[MalformedRequest, Unauthorized, RateLimited]]),
+    ("operator_logout", &[OPERATOR]),
     ("phone_registrations", &[OPERATOR]),
-    ("decide_phone_registration", &[OPERATOR, &[NotFound, CodeMismatch, InvalidInput]]),
+    (
+        "decide_phone_registration",
+        &[OPERATOR, &[NotFound, CodeMismatch, CodeExpired, TooManyAttempts, InvalidInput, SessionExpired]],
+    ),
     ("selfie_reviews", &[OPERATOR]),
-    ("decide_selfie_review", &[OPERATOR, &[NotFound, InvalidInput]]),
-    ("selfie_review_image", &[OPERATOR, &[MalformedRequest, NotFound]]),
+    ("decide_selfie_review", &[OPERATOR, &[NotFound, InvalidInput, SessionExpired]]),
+    ("selfie_review_image", &[OPERATOR, &[NotFound]]),
+    ("id_card_photo", &[OPERATOR, &[NotFound]]),
     ("registry_photo", &[OPERATOR, &[NotFound]]),
     ("certificates", &[OPERATOR, &[InvalidIin]]),
     ("operator_revoke_certificate", &[OPERATOR, &[NotFound, InvalidInput]]),
@@ -112,12 +120,27 @@ fn submit_email() {}
     responses((status = 200, description = "Now `issued { certificates }`", body = Session)))]
 fn submit_csrs() {}
 
-/// The holder revokes a certificate, signing with their AUTH key.
+/// The holder revokes a certificate, signing with the key of a good AUTH certificate of the same IIN
+/// (`unauthorized` if the signature does not verify, `forbidden` for another IIN's or a revoked AUTH
+/// certificate, `invalid_input` for a `requested_at` more than 5 minutes off). Revoking a revoked
+/// certificate answers the same item again.
 #[utoipa::path(post, path = paths::CERTIFICATE_REVOCATION, tag = "certificates",
     request_body = CitizenRevocation,
     params(("serial" = String, Path, description = "Serial, upper-case hex")),
     responses((status = 200, description = "Revoked", body = CertificateItem)))]
 fn revoke_certificate() {}
+
+/// An operator logs in: the session cookie comes in `Set-Cookie` (`HttpOnly`, `SameSite=Strict`), the
+/// CSRF token in the body. Five failed logins within 15 minutes lock the username (`rate_limited`).
+#[utoipa::path(post, path = paths::OPERATOR_SESSION, tag = "operator", request_body = OperatorLogin,
+    responses((status = 200, description = "Logged in", body = OperatorSession)))]
+fn operator_login() {}
+
+/// The operator logs out; the session cookie stops working.
+#[utoipa::path(delete, path = paths::OPERATOR_SESSION, tag = "operator",
+    security(("operator_session" = [])),
+    responses((status = 204, description = "Logged out")))]
+fn operator_logout() {}
 
 /// Pending phone-registration tickets, oldest first.
 #[utoipa::path(get, path = paths::OPERATOR_PHONE_REGISTRATIONS, tag = "operator",
@@ -125,7 +148,9 @@ fn revoke_certificate() {}
     responses((status = 200, description = "Pending tickets", body = Vec<PhoneRegistrationTicket>)))]
 fn phone_registrations() {}
 
-/// Approve (with the code the citizen read out) or reject a phone registration.
+/// Approve (with the code the citizen read out) or reject a phone registration. A wrong code uses up one
+/// of the citizen's tries (`code_mismatch` with `tries_left`); the last one rejects the ticket and fails
+/// the session (`too_many_attempts`).
 #[utoipa::path(post, path = paths::OPERATOR_PHONE_REGISTRATION_DECISION, tag = "operator",
     request_body = TicketDecision, security(("operator_session" = [])),
     params(("id" = Uuid, Path, description = "Ticket id")),
@@ -152,6 +177,13 @@ fn decide_selfie_review() {}
     responses((status = 200, description = "The picture", content(("image/jpeg"), ("image/png")))))]
 fn selfie_review_image() {}
 
+/// The ID-card photo an enrollment session uploaded.
+#[utoipa::path(get, path = paths::OPERATOR_ID_CARD_PHOTO, tag = "operator",
+    security(("operator_session" = [])),
+    params(("id" = Uuid, Path, description = "Session id")),
+    responses((status = 200, description = "The picture", content(("image/jpeg"), ("image/png")))))]
+fn id_card_photo() {}
+
 /// The population registry's photo of a person.
 #[utoipa::path(get, path = paths::OPERATOR_REGISTRY_PHOTO, tag = "operator",
     security(("operator_session" = [])),
@@ -165,14 +197,15 @@ fn registry_photo() {}
     responses((status = 200, description = "The certificates", body = Vec<CertificateItem>)))]
 fn certificates() {}
 
-/// An operator revokes a certificate.
+/// An operator revokes a certificate (a comment is required); revoking a revoked certificate answers the
+/// same item again.
 #[utoipa::path(post, path = paths::OPERATOR_CERTIFICATE_REVOCATION, tag = "operator",
     request_body = OperatorRevocation, security(("operator_session" = [])),
     params(("serial" = String, Path, description = "Serial, upper-case hex")),
     responses((status = 200, description = "Revoked", body = CertificateItem)))]
 fn operator_revoke_certificate() {}
 
-/// The embedded SMS gateway's outbox, newest first; `404` unless the server runs with `--dev`.
+/// The embedded SMS gateway's outbox, in the order sent (the newest last); `404` unless the server runs with `--dev`.
 #[utoipa::path(get, path = paths::DEV_SMS, tag = "dev", params(SmsQuery),
     responses((status = 200, description = "Sent messages", body = Vec<SmsMessage>)))]
 fn dev_sms() {}

@@ -18,6 +18,9 @@ pub enum RaError {
     /// A stored session's state does not decode.
     #[error("the stored state of session {0} is unreadable")]
     CorruptSession(Uuid),
+    /// A stored certificate does not decode (its serial).
+    #[error("the stored certificate {0} is unreadable")]
+    CorruptCertificate(String),
     /// The CA failed for a reason that is not the client's request.
     #[error("CA: {0}")]
     Ca(#[from] CaError),

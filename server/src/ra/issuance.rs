@@ -26,6 +26,11 @@ impl Ra {
     /// `POST …/csrs`: issues both certificates (`issued`). A CSR that does not parse, fails its proof of
     /// possession or carries an unacceptable or shared key is `invalid_csr` (the session still waits);
     /// a registry record the CA's profile refuses fails the session (`issuance_refused`).
+    ///
+    /// The CA signs before the transaction opens (RSA signing is the slow part, and the transaction
+    /// holds SQLite's write lock), then the transaction stores the pair only if the session is still the
+    /// one that was read: a concurrent replay finds the stored answer or the `issued` state, so exactly
+    /// two certificates are ever stored per session (a pair signed by a losing request is dropped).
     pub async fn submit_csrs(
         &self,
         id: Uuid,
@@ -34,22 +39,27 @@ impl Ra {
     ) -> Result<Session, RaError> {
         let auth = validate::csr(&csrs.auth, "AUTH")?;
         let sign = validate::csr(&csrs.sign, "SIGN")?;
-        transact!(self, idem, 200, |tx| self.csrs_in(&mut tx, id, auth, sign).await)
+        let now = self.now();
+        let signed = self.presign(id, auth, sign, now).await?;
+        transact!(self, idem, 200, |tx| self.csrs_in(&mut tx, id, signed, now).await)
     }
 
-    async fn csrs_in(
+    /// Signs the pair for a session that waits for CSRs; `None` when it does not (the transaction then
+    /// answers: a replay, `wrong_state`, `not_found`, …).
+    async fn presign(
         &self,
-        conn: &mut AnyConnection,
         id: Uuid,
         auth: Vec<u8>,
         sign: Vec<u8>,
-    ) -> Result<Answer, RaError> {
-        let now = self.now();
-        let loaded = session::load(conn, id, now).await?;
+        now: OffsetDateTime,
+    ) -> Result<Option<Presigned>, RaError> {
+        let mut conn = self.storage.acquire().await?;
+        let Ok(loaded) = session::load(&mut conn, id, now).await else { return Ok(None) };
         if loaded.data.state != EnrollmentState::ExpectCsrs {
-            return Err(loaded.wrong_state());
+            return Ok(None);
         }
-        let citizen = registry::find(conn, &loaded.iin).await?.ok_or(RaError::CorruptSession(id))?;
+        let citizen = registry::find(&mut conn, &loaded.iin).await?.ok_or(RaError::CorruptSession(id))?;
+        drop(conn);
         let subject = SubjectRecord {
             surname: citizen.surname,
             name: citizen.name,
@@ -57,7 +67,26 @@ impl Ra {
             iin: citizen.iin,
             email: loaded.data.email.clone(),
         };
-        let pair = match sign_pair(self.authority.clone(), subject, auth, sign, now).await? {
+        let outcome = sign_pair(self.authority.clone(), subject, auth, sign, now).await?;
+        Ok(Some(Presigned { version: loaded.version, outcome }))
+    }
+
+    async fn csrs_in(
+        &self,
+        conn: &mut AnyConnection,
+        id: Uuid,
+        signed: Option<Presigned>,
+        now: OffsetDateTime,
+    ) -> Result<Answer, RaError> {
+        let loaded = session::load(conn, id, now).await?;
+        if loaded.data.state != EnrollmentState::ExpectCsrs {
+            return Err(loaded.wrong_state());
+        }
+        let outcome = match signed {
+            Some(signed) if signed.version == loaded.version => signed.outcome,
+            _ => return Err(api(ErrorCode::Conflict, "the session changed meanwhile; retry")),
+        };
+        let pair = match outcome {
             Ok(pair) => pair,
             Err(refusal) => {
                 audit(conn, now, "ca", "issuance.refused", &id.to_string(), json!({ "why": refusal }))
@@ -84,6 +113,12 @@ impl Ra {
         let state = EnrollmentState::Issued { certificates };
         Ok(Answer::Done(loaded.save(conn, state, now).await?))
     }
+}
+
+/// A pair signed for the session at `version`, or the CA's refusal of the registry record.
+struct Presigned {
+    version: i64,
+    outcome: Result<IssuedPair, String>,
 }
 
 /// Signs off the async runtime. `Ok(Err(why))` when the CA refuses the registry record (profile, lint);

@@ -9,7 +9,9 @@
 //! - [`clock`]: where time comes from ([`FakeClock`] in tests);
 //! - [`face`]: the pluggable face check ([`OperatorReview`] by default);
 //! - the steps: `start` (IIN, phone lookup, phone tickets), `sms` (codes), `proofing` (selfie, ID
-//!   card, consent, e-mail) and `issuance` (CSRs to certificates).
+//!   card, consent, e-mail) and `issuance` (CSRs to certificates);
+//! - the operator's side: `queues` (what is pending, the pictures) and `revocation` (by the holder or an
+//!   operator).
 
 pub mod clock;
 mod codes;
@@ -17,6 +19,8 @@ mod error;
 pub mod face;
 mod issuance;
 mod proofing;
+mod queues;
+mod revocation;
 mod session;
 mod sms;
 mod start;
@@ -36,6 +40,8 @@ pub use clock::{Clock, FakeClock, SystemClock};
 pub use codes::{CodeSource, RandomCodes, hash_code, mask_phone};
 pub use error::RaError;
 pub use face::{FaceVerdict, FaceVerifier, OperatorReview};
+pub use queues::Picture;
+pub use revocation::REVOCATION_MAX_SKEW;
 pub use transaction::Idempotency;
 
 /// How long a session lives without any step: each change pushes its expiry this far ahead.

@@ -3,7 +3,8 @@
 
 use qoltanba_protocol::limits::SELFIE_MAX_ATTEMPTS;
 use qoltanba_protocol::{
-    Consent, EmailAddress, EnrollmentState, ErrorCode, FailureReason, ImageType, SelfieReviewStatus, Session,
+    Consent, EmailAddress, EnrollmentState, ErrorCode, FailureReason, ImageType, ReviewDecision,
+    SelfieReviewStatus, Session,
 };
 use serde_json::json;
 use sqlx::AnyConnection;
@@ -91,10 +92,14 @@ impl Ra {
         &self,
         operator: &str,
         review: Uuid,
-        accept: bool,
-        reason: Option<&str>,
+        decision: &ReviewDecision,
+        idem: Option<&Idempotency>,
     ) -> Result<Session, RaError> {
-        transact!(self, None, 200, |tx| self.review_in(&mut tx, operator, review, accept, reason).await)
+        let (accept, reason) = match decision {
+            ReviewDecision::Approve => (true, None),
+            ReviewDecision::Reject { reason } => (false, Some(reason.as_str())),
+        };
+        transact!(self, idem, 200, |tx| self.review_in(&mut tx, operator, review, accept, reason).await)
     }
 
     async fn review_in(

@@ -93,7 +93,7 @@ impl Loaded {
         self.data.state = state;
         self.data.expires_at = now + SESSION_IDLE_TIMEOUT;
         let json = serde_json::to_string(&self.data)?;
-        match sessions::update_state(conn, self.id, self.version, &json, now).await {
+        match sessions::update_state(conn, self.id, self.version, &json, now, self.data.expires_at).await {
             Ok(_) => Ok(self.data.wire(self.id)),
             Err(StorageError::Conflict { kind: ConflictKind::Stale, .. }) => {
                 Err(api(ErrorCode::Conflict, "the session changed meanwhile; read it and retry"))

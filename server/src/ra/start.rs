@@ -3,10 +3,12 @@
 
 use qoltanba_protocol::limits::SMS_MAX_TRIES;
 use qoltanba_protocol::{
-    ApiError, EnrollmentState, ErrorCode, FailureReason, PhoneNumber, Session, StartEnrollment, TicketStatus,
+    ApiError, EnrollmentState, ErrorCode, FailureReason, PhoneNumber, Session, SmsCode, StartEnrollment,
+    TicketDecision, TicketStatus,
 };
 use serde_json::json;
 use sqlx::AnyConnection;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::codes::{hash_code, mask_phone};
@@ -112,26 +114,32 @@ impl Ra {
     }
 
     /// The operator's decision on a phone-registration ticket. Approval needs the code the citizen read
-    /// out (`code_mismatch` otherwise), registers the phone in the mobile-citizens database and sends
-    /// the 1414 code (`expect_sms_code`); rejection needs a reason and fails the session. `not_found` for
-    /// an unknown ticket, `conflict` for one already decided. Returns the session as it now is.
+    /// out: a wrong one uses up one of the citizen's tries (`code_mismatch` with the tries left; the last
+    /// one rejects the ticket, fails the session and answers `too_many_attempts`); the right one
+    /// registers the phone in the mobile-citizens database and sends the 1414 code (`expect_sms_code`).
+    /// Rejection needs a reason and fails the session. `not_found` for an unknown ticket, `conflict` for
+    /// one already decided. Returns the session as it now is.
     pub async fn decide_phone_ticket(
         &self,
         operator: &str,
         ticket: Uuid,
-        approve: bool,
-        code_heard: Option<&str>,
-        reason: Option<&str>,
+        decision: &TicketDecision,
+        idem: Option<&Idempotency>,
     ) -> Result<Session, RaError> {
-        let decision = TicketChoice { operator, approve, code_heard, reason };
-        transact!(self, None, 200, |tx| self.ticket_in(&mut tx, ticket, &decision).await)
+        if let TicketDecision::Approve { sms_code } = decision
+            && !(SmsCode { code: sms_code.clone() }).is_well_formed()
+        {
+            return Err(api(ErrorCode::InvalidInput, "the code has six digits"));
+        }
+        transact!(self, idem, 200, |tx| self.ticket_in(&mut tx, operator, ticket, decision).await)
     }
 
     async fn ticket_in(
         &self,
         conn: &mut AnyConnection,
+        operator: &str,
         ticket_id: Uuid,
-        choice: &TicketChoice<'_>,
+        decision: &TicketDecision,
     ) -> Result<Answer, RaError> {
         let now = self.now();
         let ticket = reviews::ticket(conn, ticket_id)
@@ -146,39 +154,35 @@ impl Ra {
         if !waiting {
             return Err(api(ErrorCode::Conflict, "the session no longer waits for this ticket"));
         }
-        let actor = format!("operator:{}", choice.operator);
+        let actor = format!("operator:{operator}");
+        let heard = match decision {
+            TicketDecision::Reject { reason } => {
+                let reason = Some(reason.trim()).filter(|r| !r.is_empty());
+                let reason =
+                    reason.ok_or_else(|| api(ErrorCode::InvalidInput, "a rejection needs a reason"))?;
+                let state = self.reject_ticket(conn, &actor, operator, &ticket, reason, now).await?;
+                return Ok(Answer::Done(loaded.save(conn, state, now).await?));
+            }
+            TicketDecision::Approve { sms_code } => sms_code,
+        };
         let subject = ticket.session_id.to_string();
-        if !choice.approve {
-            let reason = choice.reason.map(str::trim).filter(|r| !r.is_empty());
-            let reason = reason.ok_or_else(|| api(ErrorCode::InvalidInput, "a rejection needs a reason"))?;
-            let decision = Decision {
-                status: TicketStatus::Rejected,
-                operator: choice.operator,
-                reason: Some(reason),
-                at: now,
-            };
-            reviews::decide_ticket(conn, ticket_id, &decision).await.map_err(decided)?;
-            sms::delete_code(conn, ticket.session_id).await?;
-            let details = json!({ "ticket": ticket_id, "reason": reason });
-            audit(conn, now, &actor, "phone_registration.rejected", &subject, details).await?;
-            let state = EnrollmentState::Failed {
-                reason: FailureReason::PhoneRegistrationRejected,
-                detail: Some(reason.to_owned()),
-            };
-            return Ok(Answer::Done(loaded.save(conn, state, now).await?));
-        }
-        let heard = choice.code_heard.unwrap_or_default();
         let stored =
             sms::code(conn, ticket.session_id).await?.ok_or(RaError::CorruptSession(ticket.session_id))?;
         if now >= stored.expires_at {
             return Err(api(ErrorCode::CodeExpired, "the code sent to the new phone expired"));
         }
         if hash_code(ticket.session_id, heard) != stored.code_hash {
-            let left = u8::try_from(stored.tries_left).unwrap_or(0);
-            return Err(RaError::Api(ApiError::code_mismatch(left)));
+            let left = u8::try_from(sms::use_try(conn, ticket.session_id).await?).unwrap_or(0);
+            let details = json!({ "ticket": ticket_id, "tries_left": left });
+            audit(conn, now, &actor, "phone_registration.code_mismatch", &subject, details).await?;
+            if left > 0 {
+                return Ok(Answer::Refused(ApiError::code_mismatch(left)));
+            }
+            let state = self.reject_ticket(conn, &actor, operator, &ticket, TOO_MANY_CODES, now).await?;
+            loaded.save(conn, state, now).await?;
+            return Ok(Answer::Refused(ApiError::new(ErrorCode::TooManyAttempts, TOO_MANY_CODES)));
         }
-        let decision =
-            Decision { status: TicketStatus::Approved, operator: choice.operator, reason: None, at: now };
+        let decision = Decision { status: TicketStatus::Approved, operator, reason: None, at: now };
         reviews::decide_ticket(conn, ticket_id, &decision).await.map_err(decided)?;
         let record = PhoneRecord {
             iin: ticket.iin.clone(),
@@ -197,15 +201,33 @@ impl Ra {
         let state = self.send_code(conn, ticket.session_id, &ticket.phone, SMS_MAX_TRIES, now).await?;
         Ok(Answer::Done(loaded.save(conn, state, now).await?))
     }
+
+    /// Rejects a ticket (audited) and forgets the code sent to the new phone; returns the session's
+    /// failed state.
+    async fn reject_ticket(
+        &self,
+        conn: &mut AnyConnection,
+        actor: &str,
+        operator: &str,
+        ticket: &PhoneTicket,
+        reason: &str,
+        now: OffsetDateTime,
+    ) -> Result<EnrollmentState, RaError> {
+        let decision = Decision { status: TicketStatus::Rejected, operator, reason: Some(reason), at: now };
+        reviews::decide_ticket(conn, ticket.id, &decision).await.map_err(decided)?;
+        sms::delete_code(conn, ticket.session_id).await?;
+        let details = json!({ "ticket": ticket.id, "reason": reason });
+        audit(conn, now, actor, "phone_registration.rejected", &ticket.session_id.to_string(), details)
+            .await?;
+        Ok(EnrollmentState::Failed {
+            reason: FailureReason::PhoneRegistrationRejected,
+            detail: Some(reason.to_owned()),
+        })
+    }
 }
 
-/// An operator's decision on a ticket, as given to [`Ra::decide_phone_ticket`].
-struct TicketChoice<'a> {
-    operator: &'a str,
-    approve: bool,
-    code_heard: Option<&'a str>,
-    reason: Option<&'a str>,
-}
+/// Why a ticket is rejected after the last wrong code.
+const TOO_MANY_CODES: &str = "too many wrong codes; the session failed";
 
 /// A lost race on a decision is a `conflict`.
 pub(crate) fn decided(error: StorageError) -> RaError {

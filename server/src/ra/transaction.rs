@@ -1,6 +1,8 @@
 //! One transaction per operation, with the idempotency record inside it.
 
 use qoltanba_protocol::{ApiError, ErrorCode, Session};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
 
@@ -33,24 +35,27 @@ impl Idempotency {
 
 pub(crate) type Tx = Transaction<'static, Any>;
 
-/// What an operation decided, to be committed: the new session, or a refusal that still changes
-/// something (a wrong code counts a try).
-pub(crate) enum Answer {
+/// What an operation decided, to be committed: the new session (or another answer), or a refusal that
+/// still changes something (a wrong code counts a try).
+pub(crate) enum Answer<T = Session> {
     /// The step was done.
-    Done(Session),
+    Done(T),
     /// The step was refused, and what it changed is kept.
     Refused(ApiError),
 }
 
 /// A transaction ready for work, or the stored answer of an earlier identical request.
-pub(crate) enum Begun {
+pub(crate) enum Begun<T = Session> {
     Fresh(Tx),
-    Replayed(Result<Session, RaError>),
+    Replayed(Result<T, RaError>),
 }
 
 impl Ra {
     /// Opens the operation's transaction and records the key (or finds its earlier answer).
-    pub(crate) async fn begin(&self, idem: Option<&Idempotency>) -> Result<Begun, RaError> {
+    pub(crate) async fn begin<T: DeserializeOwned>(
+        &self,
+        idem: Option<&Idempotency>,
+    ) -> Result<Begun<T>, RaError> {
         let mut tx = self.storage.begin().await?;
         let Some(idem) = idem else { return Ok(Begun::Fresh(tx)) };
         match idempotency::begin(&mut tx, &idem.key, &idem.route, &idem.request_hash, self.now()).await? {
@@ -64,15 +69,15 @@ impl Ra {
     }
 
     /// Records the answer under the key and commits.
-    pub(crate) async fn commit(
+    pub(crate) async fn commit<T: Serialize>(
         &self,
         mut tx: Tx,
         idem: Option<&Idempotency>,
-        answer: Answer,
+        answer: Answer<T>,
         success_status: u16,
-    ) -> Result<Session, RaError> {
+    ) -> Result<T, RaError> {
         let (status, body, result) = match answer {
-            Answer::Done(session) => (success_status, serde_json::to_vec(&session)?, Ok(session)),
+            Answer::Done(done) => (success_status, serde_json::to_vec(&done)?, Ok(done)),
             Answer::Refused(error) => (error.http_status(), serde_json::to_vec(&error)?, Err(error.into())),
         };
         if let Some(idem) = idem {
@@ -84,8 +89,8 @@ impl Ra {
     }
 }
 
-/// The answer stored for a replay: a session for a success, the error otherwise.
-fn decode(stored: &StoredResponse) -> Result<Session, RaError> {
+/// The answer stored for a replay: the answer (a session) for a success, the error otherwise.
+fn decode<T: DeserializeOwned>(stored: &StoredResponse) -> Result<T, RaError> {
     if (200..300).contains(&stored.status) {
         Ok(serde_json::from_slice(&stored.body)?)
     } else {
@@ -101,7 +106,7 @@ macro_rules! transact {
             $crate::ra::transaction::Begun::Fresh(tx) => tx,
             $crate::ra::transaction::Begun::Replayed(result) => return result,
         };
-        let answer: Result<$crate::ra::transaction::Answer, RaError> = $body;
+        let answer: Result<$crate::ra::transaction::Answer<_>, RaError> = $body;
         $ra.commit($tx, $idem, answer?, $status).await
     }};
 }

@@ -57,22 +57,24 @@ pub async fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<SessionRe
     row.map(|r| record(&r)).transpose()
 }
 
-/// Replaces the state if the stored version is still `expected_version` (compare-and-swap); returns the
-/// new version. `Conflict` (`Stale`) if someone else updated it first, `NotFound` if it does not
-/// exist.
+/// Replaces the state and the expiry if the stored version is still `expected_version`
+/// (compare-and-swap); returns the new version. `Conflict` (`Stale`) if someone else updated it first,
+/// `NotFound` if it does not exist.
 pub async fn update_state(
     conn: &mut AnyConnection,
     id: Uuid,
     expected_version: i64,
     state: &str,
     at: OffsetDateTime,
+    expires_at: OffsetDateTime,
 ) -> Result<i64, StorageError> {
     let updated = sqlx::query(
-        "UPDATE enrollment_sessions SET state = $1, version = version + 1, updated_at = $2 \
-         WHERE id = $3 AND version = $4",
+        "UPDATE enrollment_sessions SET state = $1, version = version + 1, updated_at = $2, expires_at = $3 \
+         WHERE id = $4 AND version = $5",
     )
     .bind(state)
     .bind(to_db(at))
+    .bind(to_db(expires_at))
     .bind(id.to_string())
     .bind(expected_version)
     .execute(&mut *conn)

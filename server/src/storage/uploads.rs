@@ -108,6 +108,37 @@ pub async fn by_session(
     rows.iter().map(upload).collect()
 }
 
+/// The session's latest picture of one kind, if it uploaded one.
+pub async fn latest(
+    conn: &mut AnyConnection,
+    session_id: Uuid,
+    kind: UploadKind,
+) -> Result<Option<Upload>, StorageError> {
+    let row = sqlx::query(
+        "SELECT id, session_id, kind, content_type, bytes, created_at FROM uploads \
+         WHERE session_id = $1 AND kind = $2 ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .bind(session_id.to_string())
+    .bind(kind.name())
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| upload(&r)).transpose()
+}
+
+/// Whether the session uploaded a picture of this kind (without reading it).
+pub async fn exists(
+    conn: &mut AnyConnection,
+    session_id: Uuid,
+    kind: UploadKind,
+) -> Result<bool, StorageError> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM uploads WHERE session_id = $1 AND kind = $2")
+        .bind(session_id.to_string())
+        .bind(kind.name())
+        .fetch_one(conn)
+        .await?;
+    Ok(count > 0)
+}
+
 fn upload(row: &AnyRow) -> Result<Upload, StorageError> {
     let id: String = row.try_get("id")?;
     let session_id: String = row.try_get("session_id")?;

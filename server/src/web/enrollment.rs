@@ -8,27 +8,26 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use qoltanba_protocol::dev::SmsQuery;
-use qoltanba_protocol::headers::is_valid_idempotency_key;
 use qoltanba_protocol::limits::MAX_IMAGE_BYTES;
 use qoltanba_protocol::paths::{
     DEV_SMS, ENROLLMENT, ENROLLMENT_CONSENT, ENROLLMENT_CSRS, ENROLLMENT_EMAIL, ENROLLMENT_ID_CARD_PHOTO,
     ENROLLMENT_PHONE, ENROLLMENT_SELFIE, ENROLLMENT_SMS_CODE, ENROLLMENT_SMS_CODE_RESEND, ENROLLMENTS,
 };
 use qoltanba_protocol::{
-    ApiError, Consent, CsrPair, EmailAddress, ErrorCode, IDEMPOTENCY_KEY_HEADER, ImageType, PhoneNumber,
-    Session, SmsCode, SmsMessage, StartEnrollment,
+    ApiError, Consent, CsrPair, EmailAddress, ErrorCode, ImageType, PhoneNumber, SmsCode, SmsMessage,
+    StartEnrollment,
 };
-use serde::de::DeserializeOwned;
-use uuid::Uuid;
 
-use crate::ra::{Idempotency, Ra, RaError};
+use crate::ra::Ra;
 use crate::web::WebError;
+use crate::web::console::{DEV_SMS_PAGE, dev_sms_page};
+use crate::web::json::{json, path_id, post_parts, reply};
 
-/// The enrollment routes on `ra`; `dev` adds `GET /v1/dev/sms`.
+/// The enrollment routes on `ra`; `dev` adds `GET /v1/dev/sms` and its page `GET /dev/sms`.
 pub fn routes(ra: Arc<Ra>, dev: bool) -> Router {
     let mut router = Router::new()
         .route(ENROLLMENTS, post(start))
@@ -42,69 +41,9 @@ pub fn routes(ra: Arc<Ra>, dev: bool) -> Router {
         .route(ENROLLMENT_EMAIL, post(email))
         .route(ENROLLMENT_CSRS, post(csrs));
     if dev {
-        router = router.route(DEV_SMS, get(dev_sms));
+        router = router.route(DEV_SMS, get(dev_sms)).route(DEV_SMS_PAGE, get(dev_sms_page));
     }
     router.layer(DefaultBodyLimit::max(MAX_IMAGE_BYTES + 1)).with_state(ra)
-}
-
-impl From<RaError> for WebError {
-    fn from(error: RaError) -> Self {
-        match error {
-            RaError::Api(body) => Self::Api(body),
-            other => Self::Internal(other.to_string()),
-        }
-    }
-}
-
-/// A `POST`'s parts every handler needs: the body and its idempotency record.
-struct Post {
-    body: Bytes,
-    idem: Idempotency,
-}
-
-fn post_parts(headers: &HeaderMap, uri: &Uri, body: Result<Bytes, BytesRejection>) -> Result<Post, WebError> {
-    let body = body.map_err(|rejection| match rejection.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(ErrorCode::PayloadTooLarge, "the body is too large"),
-        _ => ApiError::new(ErrorCode::MalformedRequest, "the body could not be read"),
-    })?;
-    let key = headers
-        .get(IDEMPOTENCY_KEY_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|k| is_valid_idempotency_key(k));
-    let key = key.ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::MissingIdempotencyKey,
-            "an Idempotency-Key header of 1 to 255 visible characters is required",
-        )
-    })?;
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let idem = Idempotency::new(key, &format!("POST {}", uri.path()), content_type, &body);
-    Ok(Post { body, idem })
-}
-
-fn json<T: DeserializeOwned>(body: &[u8]) -> Result<T, WebError> {
-    serde_json::from_slice(body)
-        .map_err(|e| WebError::Api(ApiError::new(ErrorCode::MalformedRequest, format!("bad JSON body: {e}"))))
-}
-
-fn session_id(text: &str) -> Result<Uuid, WebError> {
-    Uuid::parse_str(text).map_err(|_| WebError::Api(ApiError::new(ErrorCode::NotFound, "no such session")))
-}
-
-/// The session with `status`, or the error (with `Retry-After` for `rate_limited`).
-fn reply(status: StatusCode, result: Result<Session, WebError>) -> Response {
-    match result {
-        Ok(session) => (status, Json(session)).into_response(),
-        Err(WebError::Api(error)) => {
-            let retry = error.retry_after_s;
-            let mut response = WebError::Api(error).into_response();
-            if let Some(seconds) = retry.and_then(|s| header::HeaderValue::from_str(&s.to_string()).ok()) {
-                response.headers_mut().insert(header::RETRY_AFTER, seconds);
-            }
-            response
-        }
-        Err(other) => other.into_response(),
-    }
 }
 
 async fn start(
@@ -122,7 +61,7 @@ async fn start(
 }
 
 async fn session(State(ra): State<Arc<Ra>>, Path(id): Path<String>) -> Response {
-    let result = async { Ok(ra.session(session_id(&id)?).await?) };
+    let result = async { Ok(ra.session(path_id(&id, "session")?).await?) };
     reply(StatusCode::OK, result.await)
 }
 
@@ -137,7 +76,7 @@ macro_rules! json_step {
             body: Result<Bytes, BytesRejection>,
         ) -> Response {
             let result = async {
-                let id = session_id(&id)?;
+                let id = path_id(&id, "session")?;
                 let post = post_parts(&headers, &uri, body)?;
                 let request: $body = json(&post.body)?;
                 Ok(ra.$method(id, &request, Some(&post.idem)).await?)
@@ -161,7 +100,7 @@ async fn resend(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let result = async {
-        let id = session_id(&id)?;
+        let id = path_id(&id, "session")?;
         let post = post_parts(&headers, &uri, body)?;
         Ok(ra.resend_sms_code(id, Some(&post.idem)).await?)
     };
@@ -187,7 +126,7 @@ async fn selfie(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let result = async {
-        let id = session_id(&id)?;
+        let id = path_id(&id, "session")?;
         let post = post_parts(&headers, &uri, body)?;
         let image = image_type(&headers)?;
         Ok(ra.submit_selfie(id, image, &post.body, Some(&post.idem)).await?)
@@ -203,7 +142,7 @@ async fn id_card_photo(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let result = async {
-        let id = session_id(&id)?;
+        let id = path_id(&id, "session")?;
         let post = post_parts(&headers, &uri, body)?;
         let image = image_type(&headers)?;
         Ok(ra.submit_id_card_photo(id, image, &post.body, Some(&post.idem)).await?)

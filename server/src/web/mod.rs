@@ -1,23 +1,36 @@
 //! HTTP: one router per resource, handlers that parse, call the RA or CA, and map the result.
 
+mod certificates;
 mod console;
 mod enrollment;
 mod error;
 mod health;
+mod json;
 mod metrics;
 mod openapi;
+mod operator;
 mod pki;
 
+pub use certificates::routes as certificate_routes;
 pub use console::{
-    CSRF_HEADER, ConsoleState, CsrfOperator, Operator, SESSION_PATH as OPERATOR_SESSION_PATH,
-    routes as console_routes,
+    CSRF_HEADER, ConsoleState, CsrfOperator, DEV_SMS_PAGE, Operator, REVIEWS_PATH as CONSOLE_REVIEWS_PATH,
+    SESSION_PATH as OPERATOR_SESSION_PATH, TICKETS_PATH as CONSOLE_TICKETS_PATH, routes as console_routes,
 };
 pub use enrollment::routes as enrollment_routes;
 pub use error::WebError;
 pub use metrics::Metrics;
 pub use pki::{PkiState, routes as pki_routes};
 
+use std::sync::Arc;
+
 use axum::Router;
+
+use crate::ra::Ra;
+
+/// The operator's routes on `ra`: the JSON API under `/v1/operator` and the console's work queues.
+pub fn operator_routes(ra: Arc<Ra>) -> Router {
+    operator::routes(ra.clone()).merge(console::queue_routes(ra))
+}
 
 /// The routes every deployment serves: `/healthz`, `/metrics`, `/openapi.json`.
 pub fn service_routes(metrics: Metrics) -> Router {

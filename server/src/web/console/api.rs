@@ -6,9 +6,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use qoltanba_protocol::headers::OPERATOR_SESSION_COOKIE;
-use serde::{Deserialize, Serialize};
+use qoltanba_protocol::{OperatorLogin, OperatorSession, paths};
 use time::OffsetDateTime;
-use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+use zeroize::Zeroizing;
 
 use super::ConsoleState;
 use super::auth::{CsrfOperator, account_error};
@@ -17,27 +17,11 @@ use crate::accounts::{self, AccountError, SESSION_LIFETIME};
 use crate::web::WebError;
 
 /// The operator session resource.
-pub const SESSION_PATH: &str = "/v1/operator/session";
-
-/// `POST` body; wiped when dropped.
-#[derive(Deserialize, Zeroize, ZeroizeOnDrop)]
-pub struct LoginRequest {
-    username: String,
-    password: String,
-}
-
-/// `POST` answer.
-#[derive(Debug, Serialize)]
-pub struct SessionResponse {
-    username: String,
-    csrf_token: String,
-    #[serde(with = "time::serde::rfc3339")]
-    expires_at: OffsetDateTime,
-}
+pub const SESSION_PATH: &str = paths::OPERATOR_SESSION;
 
 pub async fn login(
     State(state): State<ConsoleState>,
-    Json(mut request): Json<LoginRequest>,
+    Json(mut request): Json<OperatorLogin>,
 ) -> Result<Response, WebError> {
     let password = Zeroizing::new(std::mem::take(&mut request.password));
     let session =
@@ -56,7 +40,7 @@ pub async fn login(
         SESSION_LIFETIME.whole_seconds(),
         state.secure_cookies,
     );
-    let body = SessionResponse {
+    let body = OperatorSession {
         username: session.username.clone(),
         csrf_token: session.csrf_token.clone(),
         expires_at: session.expires_at,

@@ -64,6 +64,12 @@ button{margin-top:1.2rem;background:#0a4f9e;color:#fff;border:0;border-radius:6p
 button.secondary{background:#fff;color:#0a4f9e;border:1px solid #0a4f9e}\
 .error{background:#fdecec;color:#9b1c1c;border:1px solid #f5c2c2;border-radius:6px;padding:.6rem}\
 .count{font-size:2rem;font-weight:600;color:#0a4f9e}.row{display:flex;gap:1.5rem;flex-wrap:wrap}.row .card{flex:1}\
+.row form{flex:1;min-width:14rem}a{color:#0a4f9e}\
+.notice{background:#e8f4ec;color:#1d5e33;border:1px solid #b9dcc5;border-radius:6px;padding:.6rem}\
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{color:#5a6b7c}dd{margin:0}\
+.photos{display:flex;gap:1rem;flex-wrap:wrap}figure{margin:0}figcaption{font-size:.9rem;color:#5a6b7c;text-align:center}\
+figure img{width:14rem;height:14rem;object-fit:cover;border:1px solid #dde3ea;border-radius:6px;background:#f3f5f8}\
+table{width:100%;border-collapse:collapse}th,td{text-align:left;padding:.4rem;border-bottom:1px solid #dde3ea;vertical-align:top}\
 ";
 
 #[cfg(test)]

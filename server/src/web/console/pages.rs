@@ -16,6 +16,7 @@ use super::auth::{Operator, account_error, session_operator};
 use super::cookie::{self, LOGIN_CSRF_COOKIE};
 use super::html::{self, escape};
 use super::i18n::Lang;
+use super::queues::{REVIEWS_PATH, TICKETS_PATH};
 use crate::accounts::{self, AccountError, SESSION_LIFETIME};
 use crate::storage::reviews;
 use crate::web::WebError;
@@ -44,7 +45,7 @@ const SECURITY_HEADERS: [(&str, &str); 5] = [
 /// `?lang=`.
 #[derive(Debug, Deserialize)]
 pub struct LangQuery {
-    lang: Option<String>,
+    pub(super) lang: Option<String>,
 }
 
 /// The login form's fields; wiped when dropped.
@@ -137,9 +138,10 @@ pub async fn dashboard(
     };
     let (tickets, selfies) = pending_counts(&state).await?;
     let t = lang.texts();
-    let section = |title: &str, count: usize| {
+    let section = |title: &str, path: &str, count: usize| {
         format!(
-            "<section class=\"card\"><h2>{}</h2><p class=\"count\">{count}</p><p>{}</p></section>",
+            "<section class=\"card\"><h2><a href=\"{path}?lang={}\">{}</a></h2><p class=\"count\">{count}</p><p>{}</p></section>",
+            lang.tag(),
             escape(title),
             escape(t.pending)
         )
@@ -155,8 +157,8 @@ pub async fn dashboard(
         csrf = hidden("csrf_token", &operator.csrf_token),
         lang_field = hidden("lang", lang.tag()),
         sign_out = escape(t.sign_out),
-        phones = section(t.phone_registrations, tickets),
-        selfies = section(t.selfie_reviews, selfies),
+        phones = section(t.phone_registrations, TICKETS_PATH, tickets),
+        selfies = section(t.selfie_reviews, REVIEWS_PATH, selfies),
     );
     Ok(html_response(StatusCode::OK, html::page(lang, DASHBOARD_PATH, &main), &[]))
 }
@@ -207,11 +209,11 @@ fn login_page(
     Ok(html_response(status, html::page(lang, LOGIN_PATH, &main), &cookies))
 }
 
-fn hidden(name: &str, value: &str) -> String {
+pub(super) fn hidden(name: &str, value: &str) -> String {
     format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", escape(name), escape(value))
 }
 
-fn redirect(location: &str, cookies: &[String]) -> Response {
+pub(super) fn redirect(location: &str, cookies: &[String]) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
     if let Ok(value) = HeaderValue::from_str(location) {
         response.headers_mut().insert(header::LOCATION, value);
@@ -219,7 +221,7 @@ fn redirect(location: &str, cookies: &[String]) -> Response {
     with_headers(response, cookies)
 }
 
-fn html_response(status: StatusCode, body: String, cookies: &[String]) -> Response {
+pub(super) fn html_response(status: StatusCode, body: String, cookies: &[String]) -> Response {
     let response = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response();
     with_headers(response, cookies)
 }
