@@ -13,6 +13,7 @@
 #![warn(missing_docs)]
 
 pub mod accounts;
+pub mod app;
 pub mod bootstrap;
 pub mod ca;
 pub mod config;

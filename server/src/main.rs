@@ -3,11 +3,10 @@
 use clap::{Args, Parser, Subcommand};
 use qoltanba_server::config::{CaConfig, default_key_dir};
 use qoltanba_server::storage::Storage;
-use qoltanba_server::{accounts, bootstrap, seed, web};
+use qoltanba_server::{accounts, bootstrap, seed};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
@@ -144,23 +143,7 @@ fn ca_config(db: &str, args: CaArgs) -> Result<CaConfig, String> {
 }
 
 async fn serve(storage: Storage, ca: &CaConfig, listen: SocketAddr, dev: bool) -> Result<(), String> {
-    let authority = bootstrap::open_authority(&storage, ca, OffsetDateTime::now_utc())
-        .await
-        .map_err(|e| e.to_string())?;
-    let metrics = web::Metrics::new();
-    let console =
-        web::ConsoleState { storage: storage.clone(), secure_cookies: ca.public_url.starts_with("https://") };
-    let authority = Arc::new(authority);
-    let ra = Arc::new(qoltanba_server::ra::Ra::new(storage.clone(), authority.clone()));
-    let pki = web::PkiState { authority, storage };
-    let app = metrics.layer(
-        web::service_routes(metrics.clone())
-            .merge(web::pki_routes(pki))
-            .merge(web::console_routes(console))
-            .merge(web::operator_routes(ra.clone()))
-            .merge(web::certificate_routes(ra.clone()))
-            .merge(web::enrollment_routes(ra, dev)),
-    );
+    let app = qoltanba_server::app::router(storage, ca, dev).await.map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("{listen}: {e}"))?;
     tracing::info!(%listen, dev, "serving");
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())

@@ -1,0 +1,33 @@
+//! The whole service as one router, for `qoltanba-server serve` and for running it in-process (the
+//! `qoltanba demo`, end-to-end tests).
+
+use std::sync::Arc;
+
+use axum::Router;
+use time::OffsetDateTime;
+
+use crate::bootstrap::{self, BootstrapError};
+use crate::config::CaConfig;
+use crate::ra::Ra;
+use crate::storage::Storage;
+use crate::web;
+
+/// Brings the CA up (making one on an empty database) and assembles every route: service, PKI, console,
+/// operator, certificates, enrollment; `dev` adds the SMS outbox (`/v1/dev/sms`, `/dev/sms`).
+pub async fn router(storage: Storage, ca: &CaConfig, dev: bool) -> Result<Router, BootstrapError> {
+    let authority = bootstrap::open_authority(&storage, ca, OffsetDateTime::now_utc()).await?;
+    let metrics = web::Metrics::new();
+    let console =
+        web::ConsoleState { storage: storage.clone(), secure_cookies: ca.public_url.starts_with("https://") };
+    let authority = Arc::new(authority);
+    let ra = Arc::new(Ra::new(storage.clone(), authority.clone()));
+    let pki = web::PkiState { authority, storage };
+    Ok(metrics.layer(
+        web::service_routes(metrics.clone())
+            .merge(web::pki_routes(pki))
+            .merge(web::console_routes(console))
+            .merge(web::operator_routes(ra.clone()))
+            .merge(web::certificate_routes(ra.clone()))
+            .merge(web::enrollment_routes(ra, dev)),
+    ))
+}
