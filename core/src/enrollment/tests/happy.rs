@@ -36,8 +36,11 @@ fn walks_the_whole_flow_without_a_registered_phone_to_file_keys() {
         post(ApiRequest::Phone { session: SESSION, body }, 2),
     );
     assert!(busy.view().busy);
-    let waiting = run(answer(ticket_state()), StepKind::AwaitingOperator, vec![Command::PollAfter(POLL_INTERVAL)]);
-    assert!(matches!(waiting.step(), Step::AwaitingOperator { phone_masked, .. } if phone_masked.contains("67")));
+    let waiting =
+        run(answer(ticket_state()), StepKind::AwaitingOperator, vec![Command::PollAfter(POLL_INTERVAL)]);
+    assert!(
+        matches!(waiting.step(), Step::AwaitingOperator { phone_masked, .. } if phone_masked.contains("67"))
+    );
     run(Event::PollDue, StepKind::AwaitingOperator, fetch());
     run(answer(ticket_state()), StepKind::AwaitingOperator, vec![Command::PollAfter(POLL_INTERVAL)]);
     run(Event::PollDue, StepKind::AwaitingOperator, fetch());
@@ -63,7 +66,11 @@ fn walks_the_whole_flow_without_a_registered_phone_to_file_keys() {
         StepKind::TakeSelfie,
         post(ApiRequest::Selfie { session: SESSION, picture }, 5),
     );
-    run(answer(EnrollmentState::SelfieUnderReview), StepKind::SelfieUnderReview, vec![Command::PollAfter(POLL_INTERVAL)]);
+    run(
+        answer(EnrollmentState::SelfieUnderReview),
+        StepKind::SelfieUnderReview,
+        vec![Command::PollAfter(POLL_INTERVAL)],
+    );
     run(Event::PollDue, StepKind::SelfieUnderReview, fetch());
     run(answer(EnrollmentState::ExpectIdCardPhoto), StepKind::ChoosePin, vec![]);
     run(pin_chosen(), StepKind::ChoosePin, vec![Command::StorePin(Secret::from(PIN))]);
@@ -85,7 +92,11 @@ fn walks_the_whole_flow_without_a_registered_phone_to_file_keys() {
         StepKind::ConfirmPinAndConsent,
         post(ApiRequest::Consent { session: SESSION, body: Consent { accepted: true } }, 7),
     );
-    let shown = run(answer(EnrollmentState::ExpectEmail { person: person() }), StepKind::ReviewPersonAndEmail, vec![]);
+    let shown = run(
+        answer(EnrollmentState::ExpectEmail { person: person() }),
+        StepKind::ReviewPersonAndEmail,
+        vec![],
+    );
     assert_eq!(shown.step(), &Step::ReviewPersonAndEmail { person: person() });
     let body = EmailAddress { email: "ivan@example.kz".into() };
     run(
@@ -109,7 +120,11 @@ fn walks_the_whole_flow_without_a_registered_phone_to_file_keys() {
         storage: KeyStorageKind::File,
         password: Some(Secret::from(PASSWORD)),
     };
-    run(answer(EnrollmentState::Issued { certificates: certificates() }), StepKind::Installing, vec![install]);
+    run(
+        answer(EnrollmentState::Issued { certificates: certificates() }),
+        StepKind::Installing,
+        vec![install],
+    );
     let done = run(Event::CertificatesInstalled, StepKind::Done, vec![]);
     assert_eq!(done.step(), &Step::Done { certificates: certificates() });
     assert!(done.step().is_terminal() && !done.view().busy);
@@ -135,7 +150,10 @@ fn walks_the_flow_with_a_registered_phone_to_hardware_keys() {
     assert_eq!(api(&run(Event::IdCardPhotoTaken(jpeg()))).idempotency_key, key(4));
     run(answer(EnrollmentState::ExpectConsent));
     run(Event::ConsentGiven { pin: Secret::from(PIN) });
-    assert_eq!(api(&run(Event::PinChecked { ok: true, tries_left: 3, locked_until: None })).idempotency_key, key(5));
+    assert_eq!(
+        api(&run(Event::PinChecked { ok: true, tries_left: 3, locked_until: None })).idempotency_key,
+        key(5)
+    );
     run(answer(EnrollmentState::ExpectEmail { person: person() }));
     assert_eq!(api(&run(Event::EmailEntered("a.b@mail.kz".into()))).idempotency_key, key(6));
     run(answer(EnrollmentState::ExpectCsrs));
@@ -150,7 +168,10 @@ fn walks_the_flow_with_a_registered_phone_to_hardware_keys() {
     );
     assert_eq!(api(&run(keys_generated())).idempotency_key, key(8));
     let install = run(answer(EnrollmentState::Issued { certificates: certificates() }));
-    assert!(matches!(&install[..], [Command::InstallCertificates { password: None, storage: KeyStorageKind::Hardware, .. }]));
+    assert!(matches!(
+        &install[..],
+        [Command::InstallCertificates { password: None, storage: KeyStorageKind::Hardware, .. }]
+    ));
     assert!(run(Event::CertificatesInstalled).is_empty());
     assert_eq!(m.step(), &Step::Done { certificates: certificates() });
 }
@@ -181,7 +202,8 @@ fn refusing_consent_sends_the_refusal_and_follows_the_failure() {
     let mut m = at(StepKind::ConfirmPinAndConsent);
     let call = api(&m.handle(Event::ConsentRefused).unwrap()).clone();
     assert_eq!(call.request, ApiRequest::Consent { session: SESSION, body: Consent { accepted: false } });
-    let failed = EnrollmentState::Failed { reason: qoltanba_protocol::FailureReason::ConsentRefused, detail: None };
+    let failed =
+        EnrollmentState::Failed { reason: qoltanba_protocol::FailureReason::ConsentRefused, detail: None };
     assert!(m.handle(answer(failed)).unwrap().is_empty());
     assert_eq!(m.step().kind(), StepKind::Failed);
 }
@@ -191,10 +213,15 @@ fn failed_key_generation_goes_back_to_the_storage_choice() {
     let mut m = at(StepKind::GeneratingKeys);
     assert!(m.handle(Event::KeysFailed { detail: "no StrongBox".into() }).unwrap().is_empty());
     assert_eq!(m.step(), &Step::ChooseKeyStorage);
-    assert_eq!(m.view().notice, Some(crate::enrollment::Notice::KeysFailed { detail: "no StrongBox".into() }));
+    assert_eq!(
+        m.view().notice,
+        Some(crate::enrollment::Notice::KeysFailed { detail: "no StrongBox".into() })
+    );
     // A second attempt gets a new label.
     let commands = m.handle(Event::KeyStorageChosen(KeyStorageKind::Hardware)).unwrap();
-    assert!(matches!(&commands[..], [Command::GenerateKeys { label, .. }] if label == &format!("{NONCE}-keys-9")));
+    assert!(
+        matches!(&commands[..], [Command::GenerateKeys { label, .. }] if label == &format!("{NONCE}-keys-9"))
+    );
 }
 
 #[test]
@@ -203,7 +230,9 @@ fn a_refused_key_file_password_at_installation_asks_for_it_again() {
     assert!(m.handle(Event::InstallFailed { detail: "wrong password".into() }).unwrap().is_empty());
     assert_eq!(m.step(), &Step::UnlockKeys);
     let commands = m.handle(Event::PasswordEntered(Secret::from(PASSWORD))).unwrap();
-    assert!(matches!(&commands[..], [Command::InstallCertificates { password: Some(p), .. }] if p.expose() == PASSWORD));
+    assert!(
+        matches!(&commands[..], [Command::InstallCertificates { password: Some(p), .. }] if p.expose() == PASSWORD)
+    );
     assert_eq!(m.step(), &Step::Installing);
 }
 

@@ -67,7 +67,10 @@ fn legal(machine: &Enrollment, event: EventKind) -> bool {
     }
     match (&machine.pending, event) {
         (Some(_), EventKind::Retry) => machine.stalled,
-        (Some(Pending::Api { .. }), EventKind::ServerAnswered | EventKind::ServerRefused | EventKind::TransportFailed) => true,
+        (
+            Some(Pending::Api { .. }),
+            EventKind::ServerAnswered | EventKind::ServerRefused | EventKind::TransportFailed,
+        ) => true,
         (Some(Pending::Poll), EventKind::PollDue) => true,
         (Some(Pending::StorePin), EventKind::PinStored) => true,
         (Some(Pending::CheckPin), EventKind::PinChecked) => true,
@@ -80,7 +83,7 @@ fn legal(machine: &Enrollment, event: EventKind) -> bool {
 
 /// The journey's states, plus a stalled call, a failure with keys to delete, a failure without keys, and
 /// the password asked again after an installation failure.
-fn states() -> Vec<Enrollment> {
+pub(super) fn states() -> Vec<Enrollment> {
     let mut states: Vec<Enrollment> = journey().into_iter().map(|(machine, _)| machine).collect();
     let mut stalled = at(StepKind::EnterSmsCode);
     stalled.handle(Event::SmsCodeEntered(Secret::from(SMS))).unwrap();
@@ -111,7 +114,12 @@ fn illegal_events_are_refused_and_change_nothing_legal_ones_are_taken() {
             let mut machine = state.clone();
             let before = snapshot(&machine);
             let outcome = machine.handle(sample(kind));
-            let context = format!("{kind:?} in {:?} (pending {:?}, stalled {})", state.step().kind(), state.pending, state.stalled);
+            let context = format!(
+                "{kind:?} in {:?} (pending {:?}, stalled {})",
+                state.step().kind(),
+                state.pending,
+                state.stalled
+            );
             if legal(&state, kind) {
                 assert!(outcome.is_ok(), "{context}: refused: {outcome:?}");
                 checked.0 += 1;

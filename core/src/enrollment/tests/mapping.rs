@@ -3,7 +3,9 @@
 use qoltanba_protocol::{ApiError, EnrollmentState, ErrorCode, FailureReason};
 
 use super::support::*;
-use crate::enrollment::{ApiRequest, Command, Enrollment, Event, FailReason, Notice, POLL_INTERVAL, Secret, Step, StepKind};
+use crate::enrollment::{
+    ApiRequest, Command, Enrollment, Event, FailReason, Notice, POLL_INTERVAL, Secret, Step, StepKind,
+};
 
 fn all_states() -> Vec<EnrollmentState> {
     vec![
@@ -17,7 +19,10 @@ fn all_states() -> Vec<EnrollmentState> {
         EnrollmentState::ExpectEmail { person: person() },
         EnrollmentState::ExpectCsrs,
         EnrollmentState::Issued { certificates: certificates() },
-        EnrollmentState::Failed { reason: FailureReason::PhoneRegistrationRejected, detail: Some("no ID".into()) },
+        EnrollmentState::Failed {
+            reason: FailureReason::PhoneRegistrationRejected,
+            detail: Some("no ID".into()),
+        },
     ]
 }
 
@@ -34,7 +39,9 @@ fn every_server_state_maps_to_its_step_before_the_pin_and_keys_exist() {
         let commands = machine.handle(answer(state)).unwrap();
         let expected: (StepKind, Vec<Command>) = match name {
             "expect_phone_number" => (StepKind::EnterPhone, vec![]),
-            "expect_phone_registration" => (StepKind::AwaitingOperator, vec![Command::PollAfter(POLL_INTERVAL)]),
+            "expect_phone_registration" => {
+                (StepKind::AwaitingOperator, vec![Command::PollAfter(POLL_INTERVAL)])
+            }
             "expect_sms_code" => (StepKind::EnterSmsCode, vec![]),
             "expect_selfie" => (StepKind::TakeSelfie, vec![]),
             "selfie_under_review" => (StepKind::SelfieUnderReview, vec![Command::PollAfter(POLL_INTERVAL)]),
@@ -54,12 +61,22 @@ fn every_server_state_maps_to_its_step_before_the_pin_and_keys_exist() {
 fn server_states_carry_their_details_into_the_steps() {
     let mut machine = starting();
     machine.handle(answer(sms_state(2))).unwrap();
-    assert!(matches!(machine.step(), Step::EnterSmsCode { tries_left: 2, phone_masked, .. } if phone_masked.ends_with("67")));
+    assert!(
+        matches!(machine.step(), Step::EnterSmsCode { tries_left: 2, phone_masked, .. } if phone_masked.ends_with("67"))
+    );
     let mut machine = starting();
-    machine.handle(answer(EnrollmentState::Failed { reason: FailureReason::PhoneRegistrationRejected, detail: Some("no ID".into()) })).unwrap();
+    machine
+        .handle(answer(EnrollmentState::Failed {
+            reason: FailureReason::PhoneRegistrationRejected,
+            detail: Some("no ID".into()),
+        }))
+        .unwrap();
     assert_eq!(
         machine.step(),
-        &Step::Failed { reason: FailReason::Server(FailureReason::PhoneRegistrationRejected), detail: Some("no ID".into()) }
+        &Step::Failed {
+            reason: FailReason::Server(FailureReason::PhoneRegistrationRejected),
+            detail: Some("no ID".into())
+        }
     );
     let mut machine = starting();
     machine.handle(answer(EnrollmentState::Issued { certificates: certificates() })).unwrap();
@@ -99,7 +116,8 @@ fn code_sent() -> Enrollment {
 fn every_error_code_maps_to_its_outcome() {
     for code in ErrorCode::ALL {
         let mut machine = code_sent();
-        let error = ApiError { tries_left: Some(1), retry_after_s: Some(42), ..ApiError::new(code, "detail") };
+        let error =
+            ApiError { tries_left: Some(1), retry_after_s: Some(42), ..ApiError::new(code, "detail") };
         let commands = machine.handle(Event::ServerRefused(error)).unwrap();
         let view = machine.view();
         let fetch = vec![Command::Api(crate::enrollment::ApiCall {
@@ -108,7 +126,9 @@ fn every_error_code_maps_to_its_outcome() {
         })];
         let failed = |_reason: FailReason| (StepKind::Failed, None, vec![]);
         let (step, notice, expected_commands): (StepKind, Option<Notice>, Vec<Command>) = match code {
-            ErrorCode::CodeMismatch => (StepKind::EnterSmsCode, Some(Notice::CodeMismatch { tries_left: 1 }), vec![]),
+            ErrorCode::CodeMismatch => {
+                (StepKind::EnterSmsCode, Some(Notice::CodeMismatch { tries_left: 1 }), vec![])
+            }
             ErrorCode::CodeExpired => (StepKind::EnterSmsCode, Some(Notice::CodeExpired), vec![]),
             ErrorCode::RateLimited => {
                 (StepKind::EnterSmsCode, Some(Notice::RateLimited { retry_after_s: Some(42) }), vec![])
@@ -117,7 +137,10 @@ fn every_error_code_maps_to_its_outcome() {
                 (StepKind::EnterSmsCode, Some(Notice::ServerUnavailable { retry_after_s: Some(42) }), vec![])
             }
             ErrorCode::WrongState => (StepKind::EnterSmsCode, None, fetch),
-            ErrorCode::InvalidIin | ErrorCode::InvalidInput | ErrorCode::PayloadTooLarge | ErrorCode::UnsupportedMediaType => {
+            ErrorCode::InvalidIin
+            | ErrorCode::InvalidInput
+            | ErrorCode::PayloadTooLarge
+            | ErrorCode::UnsupportedMediaType => {
                 (StepKind::EnterSmsCode, Some(Notice::Refused { code }), vec![])
             }
             ErrorCode::TooManyAttempts => failed(FailReason::Server(FailureReason::TooManyCodeAttempts)),
@@ -176,7 +199,11 @@ fn a_refused_start_goes_back_to_the_iin_and_a_refused_csr_fails() {
     assert_eq!(machine.view().step, Step::EnterIin);
     assert_eq!(machine.view().notice, Some(Notice::Refused { code: ErrorCode::InvalidIin }));
     let mut machine = at(StepKind::Issuing);
-    let commands = machine.handle(Event::ServerRefused(ApiError::new(ErrorCode::InvalidInput, "bad"))).unwrap();
-    assert_eq!(machine.step(), &Step::Failed { reason: FailReason::Refused(ErrorCode::InvalidInput), detail: None });
+    let commands =
+        machine.handle(Event::ServerRefused(ApiError::new(ErrorCode::InvalidInput, "bad"))).unwrap();
+    assert_eq!(
+        machine.step(),
+        &Step::Failed { reason: FailReason::Refused(ErrorCode::InvalidInput), detail: None }
+    );
     assert!(matches!(&commands[..], [Command::DeleteKeys { .. }]));
 }

@@ -38,7 +38,9 @@ fn needs_transient(command: &Command) -> bool {
             ApiRequest::SmsCode { .. } | ApiRequest::Selfie { .. } | ApiRequest::IdCardPhoto { .. }
         ),
         Command::StorePin(_) | Command::CheckPin(_) => true,
-        Command::GenerateKeys { password, .. } | Command::InstallCertificates { password, .. } => password.is_some(),
+        Command::GenerateKeys { password, .. } | Command::InstallCertificates { password, .. } => {
+            password.is_some()
+        }
         Command::PollAfter(_) | Command::DeleteKeys { .. } => false,
     }
 }
@@ -67,7 +69,11 @@ fn after_a_restart_an_upload_in_flight_becomes_a_fetch_of_the_session() {
         machine.handle(event).unwrap();
         let mut again = restored(&machine);
         let call = api(&again.resume()).clone();
-        assert_eq!((call.request, call.idempotency_key), (ApiRequest::Fetch { session: SESSION }, None), "{step:?}");
+        assert_eq!(
+            (call.request, call.idempotency_key),
+            (ApiRequest::Fetch { session: SESSION }, None),
+            "{step:?}"
+        );
         assert_eq!(again.step().kind(), step);
     }
     // The server had the code: the flow goes on.
@@ -83,7 +89,11 @@ fn after_a_restart_an_upload_in_flight_becomes_a_fetch_of_the_session() {
 fn after_a_restart_a_lost_pin_or_password_is_asked_again() {
     let cases = [
         (StepKind::ChoosePin, pin_chosen(), Step::ChoosePin),
-        (StepKind::ConfirmPinAndConsent, Event::ConsentGiven { pin: Secret::from(PIN) }, Step::ConfirmPinAndConsent),
+        (
+            StepKind::ConfirmPinAndConsent,
+            Event::ConsentGiven { pin: Secret::from(PIN) },
+            Step::ConfirmPinAndConsent,
+        ),
         (StepKind::ChoosePassword, password_chosen(), Step::ChoosePassword),
     ];
     for (step, event, expected) in cases {
