@@ -9,7 +9,9 @@ use qoltanba_protocol::{
 };
 use qoltanba_server::storage::reviews;
 use support::stub::Stub;
-use support::{JPEG, PNG, TestServer, citizen_with_phone, citizen_without_phone, client_of, key, start_request};
+use support::{
+    JPEG, PNG, TestServer, citizen_with_phone, citizen_without_phone, client_of, key, start_request,
+};
 use uuid::Uuid;
 
 /// A wrong code that differs from `code` in its last digit.
@@ -56,7 +58,10 @@ async fn walks_a_registered_phone_enrollment_up_to_the_csrs() {
     assert_eq!(session.state, EnrollmentState::ExpectConsent);
     let session = client.consent(session.id, Consent { accepted: true }, &key()).await.unwrap();
     let EnrollmentState::ExpectEmail { person } = &session.state else { panic!("{session:?}") };
-    assert_eq!((person.iin.as_str(), person.surname.as_str()), (citizen.iin.as_str(), citizen.surname.as_str()));
+    assert_eq!(
+        (person.iin.as_str(), person.surname.as_str()),
+        (citizen.iin.as_str(), citizen.surname.as_str())
+    );
     let email = EmailAddress { email: "qanat@example.kz".into() };
     let session = client.email(session.id, &email, &key()).await.unwrap();
     assert_eq!(session.state, EnrollmentState::ExpectCsrs);
@@ -106,7 +111,9 @@ async fn early_resend_is_rate_limited_with_its_retry_after() {
 
     let error = client.resend_sms_code(session.id, &key()).await.unwrap_err();
 
-    let ClientError::RateLimited { retry_after: Some(wait), api: Some(api) } = &error else { panic!("{error:?}") };
+    let ClientError::RateLimited { retry_after: Some(wait), api: Some(api) } = &error else {
+        panic!("{error:?}")
+    };
     assert_eq!(api.code, ErrorCode::RateLimited);
     assert!(wait.as_secs() > 50 && wait.as_secs() <= 60, "{wait:?}");
     assert_eq!(client.dev_outbox(&phone).await.unwrap().len(), 1, "no second code was sent");
@@ -149,7 +156,10 @@ async fn typed_refusals_for_bad_iin_unknown_session_and_reused_key() {
     let server = TestServer::start().await;
     let client = server.client();
     let bad_iin = client.start(&start_request("123456789012"), &key()).await.unwrap_err();
-    assert!(matches!(&bad_iin, ClientError::InvalidInput(api) if api.code == ErrorCode::InvalidIin), "{bad_iin:?}");
+    assert!(
+        matches!(&bad_iin, ClientError::InvalidInput(api) if api.code == ErrorCode::InvalidIin),
+        "{bad_iin:?}"
+    );
     let unknown = client.session(Uuid::new_v4()).await.unwrap_err();
     assert!(matches!(&unknown, ClientError::Refused(api) if api.code == ErrorCode::NotFound), "{unknown:?}");
 
@@ -168,7 +178,10 @@ async fn operator_logs_in_and_a_wrong_password_is_refused() {
     let client = server.client();
 
     let refused = OperatorClient::login(&client, "aigerim", "wrong horse battery").await.unwrap_err();
-    assert!(matches!(&refused, ClientError::Refused(api) if api.code == ErrorCode::Unauthorized), "{refused:?}");
+    assert!(
+        matches!(&refused, ClientError::Refused(api) if api.code == ErrorCode::Unauthorized),
+        "{refused:?}"
+    );
     assert!(!format!("{refused:?}{refused}").contains("horse"));
 
     let operator = OperatorClient::login(&client, "aigerim", "correct horse battery").await.unwrap();

@@ -82,7 +82,10 @@ async fn answers_that_are_not_the_api_are_unexpected_and_not_retried() {
 
         let error = client.session(Uuid::new_v4()).await.unwrap_err();
 
-        assert!(matches!(error, ClientError::UnexpectedResponse { status: s, .. } if s == status), "{error:?}");
+        assert!(
+            matches!(error, ClientError::UnexpectedResponse { status: s, .. } if s == status),
+            "{error:?}"
+        );
         assert_eq!((stub.received().len(), sleeper.waits().len()), (1, 0), "{error:?}");
     }
 }
@@ -160,7 +163,8 @@ async fn long_retry_after_is_returned_at_once() {
 
 #[tokio::test]
 async fn refusals_are_not_retried() {
-    let stub = Stub::scripted(vec![error_reply("422 Unprocessable Entity", &ApiError::code_mismatch(1))]).await;
+    let stub =
+        Stub::scripted(vec![error_reply("422 Unprocessable Entity", &ApiError::code_mismatch(1))]).await;
     let (client, sleeper) = client(&stub.url, &fast_config());
 
     let code = SmsCode { code: "123456".into() };

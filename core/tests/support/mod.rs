@@ -79,9 +79,15 @@ impl TestServer {
     /// Creates operator `username` with `password` (at least 12 characters).
     pub async fn add_operator(&self, username: &str, password: &str) {
         let password = Zeroizing::new(password.to_owned());
-        qoltanba_server::accounts::create(&self.storage, username, password, "test", OffsetDateTime::now_utc())
-            .await
-            .expect("create the operator");
+        qoltanba_server::accounts::create(
+            &self.storage,
+            username,
+            password,
+            "test",
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .expect("create the operator");
     }
 
     /// A client of this server with [`fast_config`] and a [`RecordingSleeper`].
