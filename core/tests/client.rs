@@ -10,7 +10,8 @@ use qoltanba_protocol::{
 use qoltanba_server::storage::reviews;
 use support::stub::Stub;
 use support::{
-    JPEG, PNG, TestServer, citizen_with_phone, citizen_without_phone, client_of, key, start_request,
+    JPEG, PNG, TestServer, citizen_with_phone, citizen_without_phone, client_of, fixture_csrs, key,
+    start_request,
 };
 use uuid::Uuid;
 
@@ -30,7 +31,7 @@ async fn pending_review(server: &TestServer, session: Uuid) -> Uuid {
 }
 
 #[tokio::test]
-async fn walks_a_registered_phone_enrollment_up_to_the_csrs() {
+async fn walks_a_registered_phone_enrollment_to_issued_certificates() {
     let server = TestServer::start().await;
     let client = server.client();
     let (citizen, phone) = citizen_with_phone();
@@ -65,6 +66,15 @@ async fn walks_a_registered_phone_enrollment_up_to_the_csrs() {
     let email = EmailAddress { email: "qanat@example.kz".into() };
     let session = client.email(session.id, &email, &key()).await.unwrap();
     assert_eq!(session.state, EnrollmentState::ExpectCsrs);
+
+    let csrs = fixture_csrs();
+    let csrs_key = key();
+    let issued = client.csrs(session.id, &csrs, &csrs_key).await.unwrap();
+    let EnrollmentState::Issued { certificates } = &issued.state else { panic!("{issued:?}") };
+    assert!(certificates.auth_pem.starts_with("-----BEGIN CERTIFICATE-----"));
+    assert_ne!(certificates.auth_serial, certificates.sign_serial);
+    let replayed = client.csrs(session.id, &csrs, &csrs_key).await.unwrap();
+    assert_eq!(replayed, issued, "the retried step answers the same certificates");
 }
 
 #[tokio::test]

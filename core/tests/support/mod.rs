@@ -178,3 +178,18 @@ pub fn key() -> String {
 pub const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
 /// A tiny PNG header.
 pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR";
+
+/// CSRs for the AUTH and SIGN keys of the server's test fixtures (`server/tests/data/ca`), so tests need
+/// not generate RSA keys. The subject is arbitrary: the server writes the registry's.
+pub fn fixture_csrs() -> qoltanba_protocol::CsrPair {
+    let csr = |name: &str| {
+        let path = format!("{}/../server/tests/data/ca/{name}-key.pem", env!("CARGO_MANIFEST_DIR"));
+        let pem = std::fs::read_to_string(path).expect("the fixture key");
+        let key = qoltanba_pki::key::private_key_from_pem(&pem, None).expect("a PKCS#8 key");
+        let signer = qoltanba_pki::signer::SoftwareSigner::new(key).expect("an RSA signer");
+        let subject = qoltanba_pki::csr::SubjectName::new("TEST", "TEST", "850503400126");
+        let request = qoltanba_pki::csr::build(&subject, &signer).expect("a CSR");
+        qoltanba_pki::csr::to_pem(&request).expect("its PEM")
+    };
+    qoltanba_protocol::CsrPair { auth: csr("auth"), sign: csr("sign") }
+}
