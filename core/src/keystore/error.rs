@@ -50,3 +50,12 @@ pub enum KeyStoreError {
     #[error("the key store failed: {0}")]
     Platform(String),
 }
+
+/// JNI failures outside a Java call (attaching the thread, local frames); Java exceptions are
+/// classified by `android::jvm::error_of` instead.
+#[cfg(feature = "android-keystore")]
+impl From<jni::errors::Error> for KeyStoreError {
+    fn from(error: jni::errors::Error) -> Self {
+        KeyStoreError::Platform(error.to_string())
+    }
+}
