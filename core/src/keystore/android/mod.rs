@@ -5,7 +5,7 @@
 //! [`spec::AUTH_VALIDITY_SECONDS`] of the user authenticating through the app's prompt; otherwise a
 //! signature fails with [`KeyStoreError::AuthenticationRequired`], and after a change of biometrics
 //! or screen lock with [`KeyStoreError::KeyInvalidated`]. Aliases are `qoltanba-auth-<uuid>` and
-//! `qoltanba-sign-<uuid>`; the [`KeyId`] is the alias.
+//! `qoltanba-sign-<uuid>` (`keystore::alias`); the [`KeyId`] is the alias.
 //!
 //! What is verified where:
 //! - [`jvm`] (load, aliases, public key, `SHA256withRSA` signing, installing a chain, deleting) uses
@@ -26,11 +26,10 @@ use qoltanba_pki::x509::Certificate;
 use qoltanba_pki::x509::der::{Decode, Encode};
 use qoltanba_pki::x509::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 
-use super::{CertificatePurpose, GeneratedKey, KeyId, KeyStorageKind, KeyStore, KeyStoreError, StoredKey};
+use super::{
+    CertificatePurpose, GeneratedKey, KeyId, KeyStorageKind, KeyStore, KeyStoreError, StoredKey, alias,
+};
 use jvm::ANDROID_KEY_STORE;
-
-const AUTH_PREFIX: &str = "qoltanba-auth-";
-const SIGN_PREFIX: &str = "qoltanba-sign-";
 
 /// The Android Keystore, reached through the app's Java VM.
 #[derive(Clone)]
@@ -70,17 +69,6 @@ fn with_store<T>(
     })
 }
 
-/// The purpose an alias of this store names.
-fn purpose_of(alias: &str) -> Option<CertificatePurpose> {
-    if alias.starts_with(AUTH_PREFIX) {
-        Some(CertificatePurpose::Auth)
-    } else if alias.starts_with(SIGN_PREFIX) {
-        Some(CertificatePurpose::Sign)
-    } else {
-        None
-    }
-}
-
 fn spki_from_der(id: &KeyId, der: &[u8]) -> Result<SubjectPublicKeyInfoOwned, KeyStoreError> {
     SubjectPublicKeyInfoOwned::from_der(der).map_err(|_| KeyStoreError::Corrupt(id.clone()))
 }
@@ -91,11 +79,7 @@ impl KeyStore for AndroidKeyStore {
     }
 
     fn generate(&self, purpose: CertificatePurpose) -> Result<GeneratedKey, KeyStoreError> {
-        let prefix = match purpose {
-            CertificatePurpose::Auth => AUTH_PREFIX,
-            CertificatePurpose::Sign => SIGN_PREFIX,
-        };
-        let id = KeyId(format!("{prefix}{}", uuid::Uuid::new_v4()));
+        let id = alias::new(purpose);
         let der = self.with_store(|env, store| {
             spec::generate(env, &id.0)?;
             jvm::public_key(env, store, &id.0)
@@ -109,13 +93,13 @@ impl KeyStore for AndroidKeyStore {
     }
 
     fn public_key(&self, id: &KeyId) -> Result<SubjectPublicKeyInfoOwned, KeyStoreError> {
-        purpose_of(&id.0).ok_or_else(|| KeyStoreError::NotFound(id.clone()))?;
+        alias::purpose(id)?;
         let der = self.with_store(|env, store| jvm::public_key(env, store, &id.0))?;
         spki_from_der(id, &der)
     }
 
     fn install(&self, id: &KeyId, chain: &[Certificate]) -> Result<KeyId, KeyStoreError> {
-        let purpose = purpose_of(&id.0).ok_or_else(|| KeyStoreError::NotFound(id.clone()))?;
+        let purpose = alias::purpose(id)?;
         let leaf = chain.first().ok_or(KeyStoreError::EmptyChain)?;
         super::check_certificate(leaf, &self.public_key(id)?, purpose)?;
         let ders = chain
@@ -127,7 +111,7 @@ impl KeyStore for AndroidKeyStore {
     }
 
     fn delete(&self, id: &KeyId) -> Result<(), KeyStoreError> {
-        purpose_of(&id.0).ok_or_else(|| KeyStoreError::NotFound(id.clone()))?;
+        alias::purpose(id)?;
         self.with_store(|env, store| {
             if !jvm::contains(env, store, &id.0)? {
                 return Err(KeyStoreError::NotFound(id.clone()));
@@ -140,7 +124,7 @@ impl KeyStore for AndroidKeyStore {
         self.with_store(|env, store| {
             let mut keys = Vec::new();
             for alias in jvm::aliases(env, store)? {
-                let Some(purpose) = purpose_of(&alias) else { continue };
+                let Some(purpose) = alias::purpose_of(&alias) else { continue };
                 let installed = jvm::chain_len(env, store, &alias)? > 1;
                 keys.push(StoredKey { id: KeyId(alias), purpose, installed });
             }
