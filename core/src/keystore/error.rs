@@ -9,6 +9,10 @@ pub enum KeyStoreError {
     /// The password does not open the key.
     #[error("wrong password")]
     WrongPassword,
+    /// The password has characters a PKCS#12 file cannot hold (outside Unicode's Basic Multilingual
+    /// Plane, e.g. emoji).
+    #[error("the password has characters a key file cannot use")]
+    UnusablePassword,
     /// No key with this id in the store.
     #[error("no key {0} in the store")]
     NotFound(KeyId),
