@@ -279,3 +279,10 @@ fn a_damaged_key_file_is_a_typed_error() {
     let store = SoftwareKeyStore::open(dir.path(), password()).unwrap();
     assert!(matches!(store.signer(&key.id), Err(KeyStoreError::Corrupt(_))));
 }
+
+#[test]
+fn refuses_a_password_a_pkcs12_file_cannot_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = SoftwareKeyStore::open(dir.path(), Zeroizing::new("Qwerty12🔑".to_owned())).unwrap_err();
+    assert!(matches!(err, KeyStoreError::UnusablePassword), "{err:?}");
+}

@@ -9,6 +9,10 @@ pub enum KeyStoreError {
     /// The password does not open the key.
     #[error("wrong password")]
     WrongPassword,
+    /// The password has characters a PKCS#12 file cannot hold (outside Unicode's Basic Multilingual
+    /// Plane, e.g. emoji).
+    #[error("the password has characters a key file cannot use")]
+    UnusablePassword,
     /// No key with this id in the store.
     #[error("no key {0} in the store")]
     NotFound(KeyId),
@@ -49,4 +53,13 @@ pub enum KeyStoreError {
     /// Another platform error, with the platform's message (never secret).
     #[error("the key store failed: {0}")]
     Platform(String),
+}
+
+/// JNI failures outside a Java call (attaching the thread, local frames); Java exceptions are
+/// classified by `android::jvm::error_of` instead.
+#[cfg(feature = "android-keystore")]
+impl From<jni::errors::Error> for KeyStoreError {
+    fn from(error: jni::errors::Error) -> Self {
+        KeyStoreError::Platform(error.to_string())
+    }
 }

@@ -8,10 +8,12 @@
 //! A key exists before its certificate: [`KeyStore::generate`] makes it on the device (only its public
 //! key leaves, in a CSR), [`KeyStore::install`] attaches the certificate chain once the CA answered.
 
+mod alias;
 #[cfg(feature = "android-keystore")]
 pub mod android;
 #[cfg(target_vendor = "apple")]
 pub mod apple;
+mod apple_support;
 mod error;
 pub mod software;
 

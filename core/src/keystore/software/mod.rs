@@ -38,7 +38,12 @@ impl SoftwareKeyStore {
     /// Opens (creating it if needed) the store in `dir`, with the password that protects its keys.
     /// Finishes what a crash interrupted: removes half-written files, and pending keys whose `.p12`
     /// was already written. The `.p12` files are written in the [`pkcs12::Format::Modern`] format.
+    /// A password PKCS#12 cannot carry (characters outside the BMP) is refused here, before any key
+    /// is made with it.
     pub fn open(dir: impl Into<PathBuf>, password: Zeroizing<String>) -> Result<Self, KeyStoreError> {
+        if password.chars().any(|c| u32::from(c) > 0xFFFF) {
+            return Err(KeyStoreError::UnusablePassword);
+        }
         let dir = dir.into();
         std::fs::create_dir_all(&dir)?;
         atomic::remove_temporaries(&dir)?;
@@ -91,7 +96,7 @@ impl SoftwareKeyStore {
     fn write_pkcs12(&self, id: &KeyId, entry: Entry, chain: &[Certificate]) -> Result<(), KeyStoreError> {
         let store = pkcs12::KeyStore { entries: vec![entry], extra_certificates: chain.to_vec() };
         let bytes = pkcs12::write(&store, &self.password, &self.pkcs12).map_err(|e| match e {
-            Pkcs12Error::PasswordNotBmp => KeyStoreError::WrongPassword,
+            Pkcs12Error::PasswordNotBmp => KeyStoreError::UnusablePassword,
             other => KeyStoreError::Platform(other.to_string()),
         })?;
         Ok(atomic::write(&names::path(&self.dir, id, INSTALLED)?, &bytes)?)
