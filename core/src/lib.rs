@@ -5,9 +5,13 @@
 //! - [`client`]: the HTTP client of API v1 (`reqwest` + rustls) with timeouts, retries and idempotency keys.
 //! - [`keystore`]: where private keys live (software PKCS#12 files; Android Keystore; Apple Keychain).
 //! - [`store`]: the local SQLite store (enrollment state, certificates, history, PIN hash).
+//! - [`ports`]: what the platform implements (forms, camera, SMS code, PIN prompt, clock).
+//! - [`driver`]: runs the machine against the server, the ports, the key stores and the store.
 #![warn(missing_docs)]
 
 pub mod client;
+pub mod driver;
 pub mod enrollment;
 pub mod keystore;
+pub mod ports;
 pub mod store;

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use qoltanba_protocol::{
-    Consent, CsrPair, DeviceInfo, EmailAddress, EnrollmentState, IssuedCertificates, PhoneNumber,
+    Consent, CsrPair, DeviceInfo, EmailAddress, EnrollmentState, IssuedCertificates, Person, PhoneNumber,
     StartEnrollment,
 };
 use serde::{Deserialize, Serialize};
@@ -40,6 +40,9 @@ pub struct Enrollment {
     pub(crate) storage: Option<KeyStorageKind>,
     pub(crate) keys: Option<Keys>,
     pub(crate) certificates: Option<IssuedCertificates>,
+    /// The registry's person, once the server showed it (the CSRs' subject is written from it).
+    #[serde(default)]
+    pub(crate) person: Option<Person>,
     #[serde(skip)]
     pub(crate) transient: Transient,
 }
@@ -71,6 +74,7 @@ impl Enrollment {
             storage: None,
             keys: None,
             certificates: None,
+            person: None,
             transient: Transient::default(),
         }
     }
@@ -83,6 +87,11 @@ impl Enrollment {
     /// The server session, once started.
     pub fn session(&self) -> Option<Uuid> {
         self.session
+    }
+
+    /// The citizen as the population registry knows them, once the server showed it (after consent).
+    pub fn person(&self) -> Option<&Person> {
+        self.person.as_ref()
     }
 
     /// What the UI renders now.

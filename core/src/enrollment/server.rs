@@ -41,7 +41,10 @@ impl Enrollment {
             }
             EnrollmentState::ExpectIdCardPhoto => self.after_pin(Step::TakeIdCardPhoto),
             EnrollmentState::ExpectConsent => self.after_pin(Step::ConfirmPinAndConsent),
-            EnrollmentState::ExpectEmail { person } => self.show(Step::ReviewPersonAndEmail { person }),
+            EnrollmentState::ExpectEmail { person } => {
+                self.person = Some(person.clone());
+                self.show(Step::ReviewPersonAndEmail { person })
+            }
             EnrollmentState::ExpectCsrs => match self.keys.clone() {
                 Some(keys) => {
                     self.step = Step::Issuing;
