@@ -3,6 +3,8 @@
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+use crate::phone::text::Lang;
+
 /// Qoltanba: NCA-compatible keys, certificates and signatures on the desktop.
 #[derive(Debug, Parser)]
 #[command(name = "qoltanba", version, about)]
@@ -137,5 +139,35 @@ pub enum Command {
         /// Where to write; a directory gets NCA's file name (AUTH_RSA256_<SKI>.p12 or RSA256_<SKI>.p12).
         #[arg(short, long, default_value = ".")]
         output: PathBuf,
+    },
+    /// Get an e-signature the way a phone does: the remote issuance flow against a Qoltanba server, in the
+    /// terminal. Running it again with the same --state resumes where it stopped.
+    Enroll {
+        /// The issuance server's base URL.
+        #[arg(long, env = "QOLTANBA_SERVER")]
+        server: String,
+        /// Where the flow's state, the key files (AUTH_RSA256_<SKI>.p12, RSA256_<SKI>.p12) and ca.pem live.
+        #[arg(long)]
+        state: PathBuf,
+        /// Written answers (TOML: iin, phone, sms_code, selfie, id_card, pin, consent, email, key_storage,
+        /// password); what is missing is asked for on the terminal.
+        #[arg(long)]
+        answers: Option<PathBuf>,
+        /// The language of the prompts.
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
+    },
+    /// Run the reference server in-process and enroll a demo citizen through the whole flow, taking the
+    /// operator's part; leaves the two key files and ca.pem in --out and prints the password.
+    Demo {
+        /// Where to leave the key files and ca.pem.
+        #[arg(long, default_value = "qoltanba-demo")]
+        out: PathBuf,
+        /// The key files' password (a random one is made and printed when not given).
+        #[arg(long, env = "QOLTANBA_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// The language of what is shown.
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
     },
 }

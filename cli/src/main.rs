@@ -10,6 +10,7 @@ mod commands;
 mod error;
 mod output;
 mod password;
+mod phone;
 mod progress;
 
 use clap::Parser;

@@ -6,6 +6,7 @@
 //! - [`keystore`]: where private keys live (software PKCS#12 files; Android Keystore; Apple Keychain).
 //! - [`store`]: the local SQLite store (enrollment state, certificates, history, PIN hash).
 //! - [`ports`]: what the platform implements (forms, camera, SMS code, PIN prompt, clock).
+//! - [`text`]: what the citizen reads (refused input, notices, failure reasons) in kk, ru and en.
 //! - [`driver`]: runs the machine against the server, the ports, the key stores and the store.
 #![warn(missing_docs)]
 
@@ -15,3 +16,4 @@ pub mod enrollment;
 pub mod keystore;
 pub mod ports;
 pub mod store;
+pub mod text;

@@ -34,6 +34,14 @@ impl Outcome {
 /// Runs one command.
 pub fn run(command: Command) -> Result<Outcome, CliError> {
     match command {
+        Command::Enroll { server, state, answers, lang } => {
+            crate::phone::enroll::run(crate::phone::enroll::Request { server, state, answers, lang })
+        }
+        Command::Demo { out, password, lang } => crate::phone::demo::run(crate::phone::demo::Request {
+            out,
+            password: password.map(zeroize::Zeroizing::new),
+            lang,
+        }),
         Command::Inspect { file, password, json } => inspect::run(&file, password, json),
         Command::Sign { file, key, password, detached, base64, output } => {
             let password = crate::password::resolve(password, &key.display().to_string())?;

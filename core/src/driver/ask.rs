@@ -28,7 +28,9 @@ impl Driver {
                 let (pin, confirmation) = ports.pin.choose_pin().await?;
                 Event::PinChosen { pin: secret(pin), confirmation: secret(confirmation) }
             }
-            Step::TakeIdCardPhoto => Event::IdCardPhotoTaken(ports.camera.capture(PictureKind::IdCard).await?),
+            Step::TakeIdCardPhoto => {
+                Event::IdCardPhotoTaken(ports.camera.capture(PictureKind::IdCard).await?)
+            }
             Step::ConfirmPinAndConsent => {
                 if !ports.citizen.consent().await? {
                     Event::ConsentRefused

@@ -16,7 +16,11 @@ use super::Driver;
 
 impl Driver {
     /// The store of `kind`; a software store is opened with `password`.
-    fn key_store(&self, kind: KeyStorageKind, password: Option<&Secret>) -> Result<Arc<dyn KeyStore>, KeyStoreError> {
+    fn key_store(
+        &self,
+        kind: KeyStorageKind,
+        password: Option<&Secret>,
+    ) -> Result<Arc<dyn KeyStore>, KeyStoreError> {
         match kind {
             KeyStorageKind::Hardware => self
                 .platform
@@ -24,7 +28,8 @@ impl Driver {
                 .clone()
                 .ok_or_else(|| KeyStoreError::Unavailable("no hardware key store on this device".into())),
             KeyStorageKind::File => {
-                let password = zeroize::Zeroizing::new(password.map(Secret::expose).unwrap_or_default().to_owned());
+                let password =
+                    zeroize::Zeroizing::new(password.map(Secret::expose).unwrap_or_default().to_owned());
                 Ok(Arc::new(SoftwareKeyStore::open(&self.platform.key_dir, password)?))
             }
         }
@@ -105,7 +110,10 @@ enum InstallError {
     Store(#[from] crate::store::StoreError),
 }
 
-fn generate_pair(store: &dyn KeyStore, subject: &SubjectName) -> Result<(KeyId, KeyId, CsrPair), KeyStoreError> {
+fn generate_pair(
+    store: &dyn KeyStore,
+    subject: &SubjectName,
+) -> Result<(KeyId, KeyId, CsrPair), KeyStoreError> {
     let auth = store.generate(CertificatePurpose::Auth)?;
     let sign = store.generate(CertificatePurpose::Sign)?;
     let csrs = CsrPair { auth: request(store, &auth.id, subject)?, sign: request(store, &sign.id, subject)? };

@@ -78,7 +78,12 @@ pub struct Driver {
 
 impl Driver {
     /// The enrollment saved in `store`, or a new one for `device` (its nonce drawn here, at the edge).
-    pub fn open(store: Store, client: Client, platform: Platform, device: DeviceInfo) -> Result<Self, DriverError> {
+    pub fn open(
+        store: Store,
+        client: Client,
+        platform: Platform,
+        device: DeviceInfo,
+    ) -> Result<Self, DriverError> {
         let mut store = store;
         let mut machine = match store.snapshot::<Enrollment>()? {
             Some(machine) => machine,
@@ -86,6 +91,7 @@ impl Driver {
         };
         let queue = machine.resume().into();
         store.save_snapshot(&machine)?;
+        platform.observer.view(&machine.view());
         Ok(Self { machine, store, client, platform, queue })
     }
 
@@ -108,7 +114,6 @@ impl Driver {
                 self.feed(event)?;
             }
             let view = self.machine.view();
-            self.platform.observer.view(&view);
             match view.step {
                 Step::Done { certificates } => return Ok(Outcome::Enrolled(certificates)),
                 Step::Failed { reason, detail } => return Ok(Outcome::Failed { reason, detail }),
@@ -130,22 +135,22 @@ impl Driver {
                 Err(PortError::Cancelled) => return Ok(Outcome::Paused),
                 Err(error) => return Err(DriverError::Port(error)),
             };
-            match self.machine.handle(event) {
-                Ok(commands) => {
-                    self.store.save_snapshot(&self.machine)?;
-                    self.queue.extend(commands);
+            match self.feed(event) {
+                Ok(()) => {}
+                Err(DriverError::Machine(MachineError::Input(error))) => {
+                    self.platform.observer.rejected(&error)
                 }
-                Err(MachineError::Input(error)) => self.platform.observer.rejected(&error),
-                Err(error) => return Err(error.into()),
+                Err(error) => return Err(error),
             }
         }
     }
 
-    /// Feeds the result of a command (or a retry) to the machine and saves it.
+    /// Feeds an event to the machine, saves it, queues its commands and shows the new view.
     fn feed(&mut self, event: Event) -> Result<(), DriverError> {
         let commands = self.machine.handle(event)?;
         self.store.save_snapshot(&self.machine)?;
         self.queue.extend(commands);
+        self.platform.observer.view(&self.machine.view());
         Ok(())
     }
 
@@ -201,7 +206,9 @@ impl Driver {
 fn retry_wait(notice: Option<&crate::enrollment::Notice>, stalls: u32) -> Duration {
     use crate::enrollment::Notice;
     let asked = match notice {
-        Some(Notice::RateLimited { retry_after_s } | Notice::ServerUnavailable { retry_after_s }) => *retry_after_s,
+        Some(Notice::RateLimited { retry_after_s } | Notice::ServerUnavailable { retry_after_s }) => {
+            *retry_after_s
+        }
         _ => None,
     };
     match asked {
