@@ -6,7 +6,8 @@ use qoltanba_pki::key;
 use qoltanba_pki::signer::{SignError, Signer, sha256_with_rsa};
 use qoltanba_pki::x509::Certificate;
 use qoltanba_pki::x509::der::asn1::BitString;
-use qoltanba_pki::x509::der::{Any, Decode, Encode};
+use qoltanba_pki::x509::der::pem::LineEnding;
+use qoltanba_pki::x509::der::{Any, Decode, Encode, EncodePem};
 use qoltanba_pki::x509::name::Name;
 use qoltanba_pki::x509::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 use time::{Duration, OffsetDateTime};
@@ -58,6 +59,8 @@ pub struct Authority {
     issuing: Certificate,
     signer: Box<dyn Signer>,
     urls: CaUrls,
+    /// The issuing CA then the root certificate, PEM: the chain every answer carries.
+    chain_pem: String,
 }
 
 impl std::fmt::Debug for Authority {
@@ -89,7 +92,11 @@ impl Authority {
                 return Err(CaError::Config("CA URLs must be non-empty ASCII"));
             }
         }
-        Ok(Self { root, issuing, signer, urls })
+        let mut chain_pem = String::new();
+        for certificate in [&issuing, &root] {
+            chain_pem.push_str(&certificate.to_pem(LineEnding::LF)?);
+        }
+        Ok(Self { root, issuing, signer, urls, chain_pem })
     }
 
     /// The root CA certificate.
@@ -100,6 +107,11 @@ impl Authority {
     /// The issuing CA certificate.
     pub fn issuing(&self) -> &Certificate {
         &self.issuing
+    }
+
+    /// The issuing CA certificate then the root, PEM (made once).
+    pub fn chain_pem(&self) -> &str {
+        &self.chain_pem
     }
 
     /// The URLs written into certificates.
