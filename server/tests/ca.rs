@@ -34,7 +34,7 @@ struct Ca {
     now: OffsetDateTime,
 }
 
-/// One CA per test binary (three RSA keys: root, issuing, lint) and one issued pair.
+/// One CA per test binary (two RSA keys: root, issuing) and one issued pair.
 fn ca() -> &'static Ca {
     static CA: OnceLock<Ca> = OnceLock::new();
     CA.get_or_init(|| {

@@ -1,20 +1,20 @@
 //! The issuing CA at work: an individual's AUTH and SIGN certificates from two CSRs, linted before
-//! the real key signs them.
-
-use std::sync::OnceLock;
+//! the real key signs them (one real signature per certificate).
 
 use qoltanba_pki::issue::{self, CaIdentity, Profile};
 use qoltanba_pki::key;
-use qoltanba_pki::signer::{SignError, Signer, SoftwareSigner, sha256_with_rsa};
+use qoltanba_pki::signer::{SignError, Signer, sha256_with_rsa};
 use qoltanba_pki::x509::Certificate;
 use qoltanba_pki::x509::der::asn1::BitString;
-use qoltanba_pki::x509::der::{Any, Decode, Encode};
+use qoltanba_pki::x509::der::pem::LineEnding;
+use qoltanba_pki::x509::der::{Any, Decode, Encode, EncodePem};
 use qoltanba_pki::x509::name::Name;
 use qoltanba_pki::x509::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 use time::{Duration, OffsetDateTime};
 
 use super::init::BACKDATE;
 use super::lint::lint;
+use super::lint_signer::LintOnlySigner;
 use super::request::accepted_key;
 use super::{CaError, SubjectRecord};
 
@@ -59,9 +59,8 @@ pub struct Authority {
     issuing: Certificate,
     signer: Box<dyn Signer>,
     urls: CaUrls,
-    /// The throw-away key that signs lint certificates, made on first use and kept (RSA key
-    /// generation takes about a second).
-    lint_key: OnceLock<SoftwareSigner>,
+    /// The issuing CA then the root certificate, PEM: the chain every answer carries.
+    chain_pem: String,
 }
 
 impl std::fmt::Debug for Authority {
@@ -93,7 +92,11 @@ impl Authority {
                 return Err(CaError::Config("CA URLs must be non-empty ASCII"));
             }
         }
-        Ok(Self { root, issuing, signer, urls, lint_key: OnceLock::new() })
+        let mut chain_pem = String::new();
+        for certificate in [&issuing, &root] {
+            chain_pem.push_str(&certificate.to_pem(LineEnding::LF)?);
+        }
+        Ok(Self { root, issuing, signer, urls, chain_pem })
     }
 
     /// The root CA certificate.
@@ -104,6 +107,11 @@ impl Authority {
     /// The issuing CA certificate.
     pub fn issuing(&self) -> &Certificate {
         &self.issuing
+    }
+
+    /// The issuing CA certificate then the root, PEM (made once).
+    pub fn chain_pem(&self) -> &str {
+        &self.chain_pem
     }
 
     /// The URLs written into certificates.
@@ -139,7 +147,8 @@ impl Authority {
         })
     }
 
-    /// Builds the lint certificate, lints it, then signs its to-be-signed part with the real key.
+    /// Builds the lint certificate (with a placeholder signature), lints it, then signs its
+    /// to-be-signed part with the real key.
     fn issue_one(
         &self,
         profile: Profile,
@@ -147,7 +156,9 @@ impl Authority {
         key: SubjectPublicKeyInfoOwned,
         now: OffsetDateTime,
     ) -> Result<IssuedCertificate, CaError> {
-        let lint_signer = LintSigner { key: self.lint_key()?, claimed: self.signer.public_key()? };
+        let ca_key = self.issuing.tbs_certificate().subject_public_key_info();
+        let lint_signer = LintOnlySigner::new(ca_key, self.signer.signature_algorithm())
+            .ok_or(CaError::Config("the CA key must be RSA"))?;
         let urls = issue::CaUrls {
             crl: Some(self.urls.crl.clone()),
             ocsp: Some(self.urls.ocsp.clone()),
@@ -183,36 +194,6 @@ impl Authority {
         let certificate = Certificate::from_der(&der)?;
         let serial = certificate.tbs_certificate().serial_number().as_bytes().to_vec();
         Ok(IssuedCertificate { certificate, der, serial })
-    }
-
-    fn lint_key(&self) -> Result<&SoftwareSigner, CaError> {
-        if let Some(key) = self.lint_key.get() {
-            return Ok(key);
-        }
-        let made = SoftwareSigner::new(key::generate_rsa(key::DEFAULT_RSA_BITS)?)?;
-        // Two threads may race here; one key wins and the other is dropped.
-        Ok(self.lint_key.get_or_init(|| made))
-    }
-}
-
-/// Claims the issuing CA's public key (so that the pki builder accepts it for the issuing CA
-/// certificate) but signs with the throw-away key: what it signs is a lint certificate nobody trusts.
-struct LintSigner<'a> {
-    key: &'a SoftwareSigner,
-    claimed: SubjectPublicKeyInfoOwned,
-}
-
-impl Signer for LintSigner<'_> {
-    fn public_key(&self) -> Result<SubjectPublicKeyInfoOwned, SignError> {
-        Ok(self.claimed.clone())
-    }
-
-    fn signature_algorithm(&self) -> AlgorithmIdentifierOwned {
-        self.key.signature_algorithm()
-    }
-
-    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, SignError> {
-        self.key.sign(message)
     }
 }
 

@@ -19,6 +19,9 @@ pub enum CaError {
     /// The key could not be generated, decoded or decrypted (wrong password, not PKCS#8 RSA, …).
     #[error("the CA key is unusable: {0}")]
     Key(#[from] qoltanba_pki::key::KeyError),
+    /// AWS-LC refused the CA key file's key (not RSA, or a size it does not support).
+    #[error("the CA key was refused by the signing library: {0}")]
+    KeyRejected(String),
     /// The PKCS#11 token refused or failed.
     #[error("the HSM failed: {0}")]
     Hsm(#[from] qoltanba_hsm::HsmError),

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 
 use qoltanba_hsm::Pkcs11Config;
 use qoltanba_pki::key;
-use qoltanba_pki::signer::{Signer, SoftwareSigner};
+use qoltanba_pki::signer::Signer;
 use zeroize::Zeroizing;
 
 use super::CaError;
+use super::fast_signer::FastSigner;
 
 /// The RSA size of both CA keys. NCA's real root has 4096 bits; ours has 2048 so that `ca init` and
 /// the test suite stay fast (a 4096-bit key takes many seconds to generate). Nothing else depends on it.
@@ -19,7 +20,7 @@ pub const CA_KEY_BITS: usize = 2048;
 #[derive(Clone)]
 pub enum KeySource {
     /// A PKCS#8 PEM file (the embedded default), created with mode 0600; PBES2-encrypted when a
-    /// password is given.
+    /// password is given. Opened, it signs through AWS-LC ([`FastSigner`]).
     File {
         /// The key file.
         path: PathBuf,
@@ -72,7 +73,7 @@ fn generate_file(path: &Path, password: Option<&Zeroizing<String>>) -> Result<Bo
         None => key::private_key_to_pem(&private)?,
     };
     write_private(path, pem.as_bytes())?;
-    Ok(Box::new(SoftwareSigner::new(private)?))
+    Ok(Box::new(FastSigner::from_pkcs8_pem(&key::private_key_to_pem(&private)?)?))
 }
 
 /// Creates `path` (never replacing a file) readable by its owner only, and writes `bytes`.
@@ -92,5 +93,5 @@ fn open_file(path: &Path, password: Option<&Zeroizing<String>>) -> Result<Box<dy
         .map(Zeroizing::new)
         .map_err(|source| CaError::KeyFile { path: path.to_path_buf(), source })?;
     let private = key::private_key_from_pem(&pem, password.map(|p| p.as_bytes()))?;
-    Ok(Box::new(SoftwareSigner::new(private)?))
+    Ok(Box::new(FastSigner::from_pkcs8_pem(&key::private_key_to_pem(&private)?)?))
 }

@@ -1,9 +1,10 @@
 //! The lint step: every certificate is checked against its profile before the CA key signs it.
 //!
-//! As Boulder does, the CA first builds the certificate signed by a throw-away key (a "lint
-//! certificate", harmless because nobody trusts that key), parses it back from DER and checks it here.
-//! Only a clean certificate has its to-be-signed part signed by the real key, so a bug in the profile
-//! code can never produce a trusted certificate that breaks the profile.
+//! As Boulder does, the CA first builds a "lint certificate": the whole certificate, but with a
+//! placeholder instead of a signature (see `lint_signer`; it is invalid and never leaves the CA), parses
+//! it back from DER and checks it here. Only a clean certificate has its to-be-signed part signed by
+//! the real key, so a bug in the profile code can never produce a trusted certificate that breaks the
+//! profile, and each certificate costs one real signature.
 
 use qoltanba_pki::certificate::CertificateView;
 use qoltanba_pki::issue::{Profile, SERIAL_LEN, key_id};

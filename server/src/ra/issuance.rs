@@ -106,7 +106,7 @@ impl Ra {
         let certificates = IssuedCertificates {
             auth_pem: pem(&pair.auth.certificate)?,
             sign_pem: pem(&pair.sign.certificate)?,
-            chain_pem: format!("{}{}", pem(self.authority.issuing())?, pem(self.authority.root())?),
+            chain_pem: self.authority.chain_pem().to_owned(),
             auth_serial: hex::encode_upper(&pair.auth.serial),
             sign_serial: hex::encode_upper(&pair.sign.serial),
         };

@@ -159,17 +159,9 @@ fn certificate(cert: &qoltanba_pki::x509::Certificate) -> Result<Response, WebEr
     Ok(([(header::CONTENT_TYPE, "application/pkix-cert")], der).into_response())
 }
 
-async fn chain_pem(State(state): State<PkiState>) -> Result<Response, WebError> {
-    use qoltanba_pki::x509::der::EncodePem;
-    let mut pem = String::new();
-    for cert in [state.authority.issuing(), state.authority.root()] {
-        pem.push_str(
-            &cert
-                .to_pem(qoltanba_pki::x509::der::pem::LineEnding::LF)
-                .map_err(|e| WebError::Internal(e.to_string()))?,
-        );
-    }
-    Ok(([(header::CONTENT_TYPE, "application/x-pem-file")], pem).into_response())
+async fn chain_pem(State(state): State<PkiState>) -> Response {
+    ([(header::CONTENT_TYPE, "application/x-pem-file")], state.authority.chain_pem().to_owned())
+        .into_response()
 }
 
 fn internal(error: StorageError) -> WebError {
