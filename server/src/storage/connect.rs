@@ -14,11 +14,10 @@ use super::StorageError;
 /// which the pool's connections get).
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// With WAL, `NORMAL` syncs at checkpoints instead of at every commit (one fsync, about 3 ms here,
-/// per transaction under the single write lock otherwise capped issuance). The database stays
-/// consistent; only an operating-system crash or power loss can lose the last commits, never a crash of
-/// the server. Operators who need every commit on disk run PostgreSQL.
-const SQLITE_SYNCHRONOUS: &str = "PRAGMA synchronous = NORMAL";
+/// `FULL`: every commit is on disk before the answer leaves. A CA must never forget a certificate it
+/// issued (it could not revoke it), so the embedded default pays one fsync per transaction; `NORMAL`
+/// under WAL would be faster but an operating-system crash or power loss could lose the last commits.
+const SQLITE_SYNCHRONOUS: &str = "PRAGMA synchronous = FULL";
 
 /// Which database engine a [`Storage`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +52,7 @@ impl Storage {
     /// Opens the database at `url` and brings its schema up to date.
     ///
     /// `sqlite://PATH` (or `sqlite:PATH`) creates the file if it is missing and switches it to WAL; every
-    /// connection runs `synchronous = NORMAL` (see `SQLITE_SYNCHRONOUS`), enforces foreign keys and
+    /// connection runs `synchronous = FULL` (see `SQLITE_SYNCHRONOUS`), enforces foreign keys and
     /// waits up to 5 s for locks (sqlx's SQLite defaults, which the
     /// `Any` driver applies to every connection it opens). `postgres://…` connects to an
     /// existing database.
