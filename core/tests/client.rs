@@ -5,7 +5,8 @@ mod support;
 
 use qoltanba_core::client::{ClientError, OperatorClient};
 use qoltanba_protocol::{
-    Consent, EmailAddress, EnrollmentState, ErrorCode, ImageType, PhoneNumber, SelfieReviewStatus, SmsCode,
+    Consent, EmailAddress, EnrollmentState, ErrorCode, ImageType, PhoneNumber, ReviewDecision,
+    SelfieReviewStatus, SmsCode,
 };
 use qoltanba_server::storage::reviews;
 use support::stub::Stub;
@@ -51,8 +52,9 @@ async fn walks_a_registered_phone_enrollment_to_issued_certificates() {
     assert_eq!(session.state, EnrollmentState::SelfieUnderReview);
     assert_eq!(client.session(session.id).await.unwrap().state, EnrollmentState::SelfieUnderReview);
 
-    // The operator routes are not in this server yet: the operator accepts through the RA.
-    server.ra.decide_selfie("aigerim", pending_review(&server, session.id).await, true, None).await.unwrap();
+    // The operator accepts through the RA (the operator's HTTP client is tested in client_operator.rs).
+    let review = pending_review(&server, session.id).await;
+    server.ra.decide_selfie("aigerim", review, &ReviewDecision::Approve, None).await.unwrap();
     assert_eq!(client.session(session.id).await.unwrap().state, EnrollmentState::ExpectIdCardPhoto);
 
     let session = client.id_card_photo(session.id, ImageType::Png, PNG, &key()).await.unwrap();
