@@ -24,3 +24,5 @@ export QOLTANBA_TEST_POSTGRES_URL=${QOLTANBA_TEST_POSTGRES_URL:-postgres://qolta
 
 cargo fmt --all -- --check
 cargo test --workspace --locked "$@"
+# The Android key store's java.security calls on a desktop Java 17 VM (the feature adds only `jni`).
+cargo test --locked -p qoltanba-core --features android-keystore --test keystore_jvm
