@@ -51,8 +51,13 @@ async fn walks_a_registered_phone_enrollment_to_issued_certificates() {
     assert_eq!(session.state, EnrollmentState::SelfieUnderReview);
     assert_eq!(client.session(session.id).await.unwrap().state, EnrollmentState::SelfieUnderReview);
 
-    // The operator routes are not in this server yet: the operator accepts through the RA.
-    server.ra.decide_selfie("aigerim", pending_review(&server, session.id).await, true, None).await.unwrap();
+    // The operator accepts through the RA (tests/driver.rs takes the operator's part over HTTP).
+    let accept = qoltanba_protocol::ReviewDecision::Approve;
+    server
+        .ra
+        .decide_selfie("aigerim", pending_review(&server, session.id).await, &accept, None)
+        .await
+        .unwrap();
     assert_eq!(client.session(session.id).await.unwrap().state, EnrollmentState::ExpectIdCardPhoto);
 
     let session = client.id_card_photo(session.id, ImageType::Png, PNG, &key()).await.unwrap();
