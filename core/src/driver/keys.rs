@@ -35,18 +35,29 @@ impl Driver {
         }
     }
 
-    /// `GenerateKeys`: two RSA-2048 pairs made on the device, each with its CSR (NCA subject layout).
-    pub(super) async fn generate_keys(&self, kind: KeyStorageKind, password: Option<&Secret>) -> Event {
-        let outcome = async {
-            let store = self.key_store(kind, password)?;
-            let subject = subject(self.machine.person())?;
-            tokio::task::spawn_blocking(move || generate_pair(store.as_ref(), &subject))
-                .await
-                .map_err(|e| KeyStoreError::Platform(e.to_string()))?
-        };
-        match outcome.await {
-            Ok((auth, sign, csrs)) => Event::KeysGenerated { auth, sign, csrs },
-            Err(error) => Event::KeysFailed { detail: error.to_string() },
+    /// `GenerateKeys`: two RSA-2048 pairs made on the device, each with its CSR (NCA subject layout). The
+    /// future borrows nothing of the driver (whose store is not `Sync`), so that `run` stays `Send`.
+    pub(super) fn generate_keys(
+        &self,
+        kind: KeyStorageKind,
+        password: Option<&Secret>,
+    ) -> impl Future<Output = Event> + Send + use<> {
+        let prepared =
+            self.key_store(kind, password).and_then(|store| Ok((store, subject(self.machine.person())?)));
+        async move {
+            let outcome = match prepared {
+                Ok((store, subject)) => {
+                    tokio::task::spawn_blocking(move || generate_pair(store.as_ref(), &subject))
+                        .await
+                        .map_err(|e| KeyStoreError::Platform(e.to_string()))
+                        .and_then(|generated| generated)
+                }
+                Err(error) => Err(error),
+            };
+            match outcome {
+                Ok((auth, sign, csrs)) => Event::KeysGenerated { auth, sign, csrs },
+                Err(error) => Event::KeysFailed { detail: error.to_string() },
+            }
         }
     }
 

@@ -4,6 +4,7 @@
 //! misbehaving servers. Reusable by later end-to-end tests: `mod support;` and `TestServer::start().await`.
 #![allow(dead_code)]
 
+pub mod script;
 pub mod stub;
 
 use std::sync::{Arc, Mutex, OnceLock};
