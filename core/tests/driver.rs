@@ -397,3 +397,11 @@ async fn resumes_after_a_crash_at_every_command() {
         assert!(crashed_in.contains(&work), "no crash while {work:?}: {crashed_in:?}");
     }
 }
+
+#[test]
+fn the_secret_scan_finds_a_pin_on_its_own_but_not_inside_base64() {
+    assert!(contains_token(br#"{"pin":"7395"}"#, b"7395"));
+    assert!(contains_token(b"\x00\x017395\x02", b"7395"));
+    assert!(!contains_token(b"MIIBx7395Qa==", b"7395"));
+    assert!(!contains_token(b"nothing here", b"7395"));
+}
