@@ -11,7 +11,8 @@ use qoltanba_core::client::Client;
 use qoltanba_core::driver::{Driver, Outcome};
 use qoltanba_core::enrollment::input::MIN_PASSWORD_CHARS;
 use qoltanba_core::enrollment::{Enrollment, FailReason, InputError, Notice, Step, StepKind};
-use qoltanba_core::keystore::CertificatePurpose;
+use qoltanba_core::keystore::software::SoftwareKeyStore;
+use qoltanba_core::keystore::{CertificatePurpose, KeyStore};
 use qoltanba_core::ports::Work;
 use qoltanba_core::store::{OperationKind, Store};
 use qoltanba_pki::iin::IinError;
@@ -147,14 +148,19 @@ fn openssl_pkcs12(file: &Path, password: &str) -> Option<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn enrolls_a_citizen_with_a_registered_phone() {
+async fn enrolls_a_citizen_with_a_registered_phone_discarding_keys_of_an_interrupted_generation() {
     let server = TestServer::start().await;
     let _operator = Operator::start(&server).await;
     let phone = Phone::new(&server, true);
+    let password = zeroize::Zeroizing::new(PASSWORD.to_owned());
+    let keys = SoftwareKeyStore::open(phone.key_dir(), password).unwrap();
+    keys.generate(CertificatePurpose::Auth).unwrap();
+    assert_eq!(files_with_extension(&phone.key_dir(), "key").len(), 1);
 
     let outcome = phone.run().await;
 
     assert_enrolled(&phone, &server, &outcome).await;
+    assert_eq!(files_with_extension(&phone.key_dir(), "key"), Vec::<String>::new());
     let expected: Vec<_> = QUESTIONS_WITHOUT_PHONE.into_iter().filter(|q| *q != Question::Phone).collect();
     assert_eq!(phone.script.questions(), expected);
 }

@@ -121,14 +121,26 @@ enum InstallError {
     Store(#[from] crate::store::StoreError),
 }
 
+/// Both keys and their CSRs, after discarding the keys of an interrupted generation.
 fn generate_pair(
     store: &dyn KeyStore,
     subject: &SubjectName,
 ) -> Result<(KeyId, KeyId, CsrPair), KeyStoreError> {
+    discard_uncertified(store)?;
     let auth = store.generate(CertificatePurpose::Auth)?;
     let sign = store.generate(CertificatePurpose::Sign)?;
     let csrs = CsrPair { auth: request(store, &auth.id, subject)?, sign: request(store, &sign.id, subject)? };
     Ok((auth.id, sign.id, csrs))
+}
+
+/// Deletes the keys still waiting for a certificate: when keys are generated the machine holds none, so
+/// such keys come from a generation the app was killed in, and would otherwise stay on the device.
+fn discard_uncertified(store: &dyn KeyStore) -> Result<(), KeyStoreError> {
+    for key in store.list()?.into_iter().filter(|key| !key.installed) {
+        tracing::info!(id = %key.id, "discarding a key of an interrupted generation");
+        store.delete(&key.id)?;
+    }
+    Ok(())
 }
 
 fn request(store: &dyn KeyStore, id: &KeyId, subject: &SubjectName) -> Result<String, KeyStoreError> {
