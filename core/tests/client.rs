@@ -5,8 +5,7 @@ mod support;
 
 use qoltanba_core::client::{ClientError, OperatorClient};
 use qoltanba_protocol::{
-    Consent, EmailAddress, EnrollmentState, ErrorCode, ImageType, PhoneNumber, ReviewDecision,
-    SelfieReviewStatus, SmsCode,
+    Consent, EmailAddress, EnrollmentState, ErrorCode, ImageType, PhoneNumber, SelfieReviewStatus, SmsCode,
 };
 use qoltanba_server::storage::reviews;
 use support::stub::Stub;
@@ -52,9 +51,13 @@ async fn walks_a_registered_phone_enrollment_to_issued_certificates() {
     assert_eq!(session.state, EnrollmentState::SelfieUnderReview);
     assert_eq!(client.session(session.id).await.unwrap().state, EnrollmentState::SelfieUnderReview);
 
-    // The operator accepts through the RA (the operator's HTTP client is tested in client_operator.rs).
-    let review = pending_review(&server, session.id).await;
-    server.ra.decide_selfie("aigerim", review, &ReviewDecision::Approve, None).await.unwrap();
+    // The operator accepts through the RA (tests/driver.rs takes the operator's part over HTTP).
+    let accept = qoltanba_protocol::ReviewDecision::Approve;
+    server
+        .ra
+        .decide_selfie("aigerim", pending_review(&server, session.id).await, &accept, None)
+        .await
+        .unwrap();
     assert_eq!(client.session(session.id).await.unwrap().state, EnrollmentState::ExpectIdCardPhoto);
 
     let session = client.id_card_photo(session.id, ImageType::Png, PNG, &key()).await.unwrap();

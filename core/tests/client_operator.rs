@@ -1,6 +1,6 @@
-//! The operator client's requests on the wire (the operator routes are checked against a stub until the
-//! reference server serves them): the session cookie and CSRF token go with every call after login, a
-//! decision carries an idempotency key kept across retries, the login none.
+//! The operator client's requests on the wire, checked against a stub (tests/driver.rs uses the client
+//! against the reference server's operator routes): the session cookie and CSRF token go with every call
+//! after login, a decision carries an idempotency key kept across retries, the login none.
 
 mod support;
 

@@ -1,43 +1,20 @@
 //! The operator's JSON API, for the demo and end-to-end tests: log in, list the pending phone
 //! registrations and selfie reviews, decide them.
 
-use qoltanba_protocol::headers::OPERATOR_SESSION_COOKIE;
-use qoltanba_protocol::paths;
-use qoltanba_protocol::{PhoneRegistrationTicket, ReviewDecision, SelfieReview, TicketDecision};
+use qoltanba_protocol::headers::{OPERATOR_CSRF_HEADER, OPERATOR_SESSION_COOKIE};
+use qoltanba_protocol::paths::{self, OPERATOR_SESSION};
+use qoltanba_protocol::{
+    OperatorLogin, OperatorSession, PhoneRegistrationTicket, ReviewDecision, SelfieReview, TicketDecision,
+};
 use reqwest::Method;
 use reqwest::header::{COOKIE, HeaderMap, SET_COOKIE};
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::enrollment::Client;
 use super::error::ClientError;
 use super::transport::{Answer, Call};
-
-/// `POST` logs in, `DELETE` logs out (the server's `/v1/operator/session`; becomes
-/// `qoltanba_protocol::paths::OPERATOR_SESSION`).
-const OPERATOR_SESSION: &str = "/v1/operator/session";
-
-/// The header carrying the session's CSRF token on state-changing operator requests (becomes
-/// `qoltanba_protocol::headers::OPERATOR_CSRF_HEADER`).
-const OPERATOR_CSRF_HEADER: &str = "X-CSRF-Token";
-
-/// The login body; borrowed, so the password is never copied.
-#[derive(Serialize)]
-struct Login<'a> {
-    username: &'a str,
-    password: &'a str,
-}
-
-/// The login answer.
-#[derive(Deserialize)]
-struct LoggedIn {
-    username: String,
-    csrf_token: String,
-    #[serde(with = "time::serde::rfc3339")]
-    expires_at: OffsetDateTime,
-}
 
 /// An operator's logged-in session: the session cookie and the CSRF token go with every request. Its
 /// `Debug` shows neither.
@@ -62,14 +39,16 @@ impl OperatorClient {
     /// Logs `username` in on the server of `client`. A wrong password is [`ClientError::Refused`]
     /// (`unauthorized`); a locked-out username [`ClientError::RateLimited`].
     pub async fn login(client: &Client, username: &str, password: &str) -> Result<Self, ClientError> {
-        let call = Call::new(Method::POST, OPERATOR_SESSION, OPERATOR_SESSION.to_owned())
-            .json(&Login { username, password })?;
+        let mut login = OperatorLogin { username: username.to_owned(), password: password.to_owned() };
+        let call = Call::new(Method::POST, OPERATOR_SESSION, OPERATOR_SESSION.to_owned()).json(&login);
+        login.password.zeroize();
+        let call = call?;
         let answer = client.transport.send(&call).await?;
         let cookie = session_cookie(&answer.headers).ok_or_else(|| ClientError::UnexpectedResponse {
             status: answer.status,
             detail: "the login set no session cookie".into(),
         })?;
-        let logged_in: LoggedIn = answer.json()?;
+        let logged_in: OperatorSession = answer.json()?;
         Ok(Self {
             client: client.clone(),
             username: logged_in.username,

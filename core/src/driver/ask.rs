@@ -3,12 +3,14 @@
 use crate::enrollment::{Event, Notice, Secret, Step};
 use crate::ports::{PictureKind, PinPurpose, PortError};
 
-use super::Driver;
+use super::Platform;
 
-impl Driver {
-    /// The event that answers `step`, asked of the citizen (`None`: the step waits for no one).
+impl Platform {
+    /// The event that answers `step`, asked of the citizen (`None`: the step waits for no one). A method
+    /// of the platform, not of the driver: the driver's store is not `Sync`, and a future holding a shared
+    /// borrow of it would not be `Send`.
     pub(super) async fn ask(&self, step: &Step, notice: Option<&Notice>) -> Result<Option<Event>, PortError> {
-        let ports = &self.platform;
+        let ports = self;
         let event = match step {
             Step::DeviceCheck => {
                 let check = ports.citizen.device_check().await?;
@@ -67,7 +69,7 @@ impl Driver {
     /// Sleeps until a new SMS code may be asked for.
     async fn wait_for_resend(&self, step: &Step) {
         if let Step::EnterSmsCode { resend_after, .. } = step {
-            let wait = *resend_after - self.platform.clock.now();
+            let wait = *resend_after - self.clock.now();
             if wait.is_positive() {
                 tokio::time::sleep(wait.unsigned_abs()).await;
             }

@@ -35,18 +35,29 @@ impl Driver {
         }
     }
 
-    /// `GenerateKeys`: two RSA-2048 pairs made on the device, each with its CSR (NCA subject layout).
-    pub(super) async fn generate_keys(&self, kind: KeyStorageKind, password: Option<&Secret>) -> Event {
-        let outcome = async {
-            let store = self.key_store(kind, password)?;
-            let subject = subject(self.machine.person())?;
-            tokio::task::spawn_blocking(move || generate_pair(store.as_ref(), &subject))
-                .await
-                .map_err(|e| KeyStoreError::Platform(e.to_string()))?
-        };
-        match outcome.await {
-            Ok((auth, sign, csrs)) => Event::KeysGenerated { auth, sign, csrs },
-            Err(error) => Event::KeysFailed { detail: error.to_string() },
+    /// `GenerateKeys`: two RSA-2048 pairs made on the device, each with its CSR (NCA subject layout). The
+    /// future borrows nothing of the driver (whose store is not `Sync`), so that `run` stays `Send`.
+    pub(super) fn generate_keys(
+        &self,
+        kind: KeyStorageKind,
+        password: Option<&Secret>,
+    ) -> impl Future<Output = Event> + Send + use<> {
+        let prepared =
+            self.key_store(kind, password).and_then(|store| Ok((store, subject(self.machine.person())?)));
+        async move {
+            let outcome = match prepared {
+                Ok((store, subject)) => {
+                    tokio::task::spawn_blocking(move || generate_pair(store.as_ref(), &subject))
+                        .await
+                        .map_err(|e| KeyStoreError::Platform(e.to_string()))
+                        .and_then(|generated| generated)
+                }
+                Err(error) => Err(error),
+            };
+            match outcome {
+                Ok((auth, sign, csrs)) => Event::KeysGenerated { auth, sign, csrs },
+                Err(error) => Event::KeysFailed { detail: error.to_string() },
+            }
         }
     }
 
@@ -110,14 +121,26 @@ enum InstallError {
     Store(#[from] crate::store::StoreError),
 }
 
+/// Both keys and their CSRs, after discarding the keys of an interrupted generation.
 fn generate_pair(
     store: &dyn KeyStore,
     subject: &SubjectName,
 ) -> Result<(KeyId, KeyId, CsrPair), KeyStoreError> {
+    discard_uncertified(store)?;
     let auth = store.generate(CertificatePurpose::Auth)?;
     let sign = store.generate(CertificatePurpose::Sign)?;
     let csrs = CsrPair { auth: request(store, &auth.id, subject)?, sign: request(store, &sign.id, subject)? };
     Ok((auth.id, sign.id, csrs))
+}
+
+/// Deletes the keys still waiting for a certificate: when keys are generated the machine holds none, so
+/// such keys come from a generation the app was killed in, and would otherwise stay on the device.
+fn discard_uncertified(store: &dyn KeyStore) -> Result<(), KeyStoreError> {
+    for key in store.list()?.into_iter().filter(|key| !key.installed) {
+        tracing::info!(id = %key.id, "discarding a key of an interrupted generation");
+        store.delete(&key.id)?;
+    }
+    Ok(())
 }
 
 fn request(store: &dyn KeyStore, id: &KeyId, subject: &SubjectName) -> Result<String, KeyStoreError> {

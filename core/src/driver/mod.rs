@@ -129,7 +129,7 @@ impl Driver {
                 continue;
             }
             stalls = 0;
-            let event = match self.ask(&view.step, view.notice.as_ref()).await {
+            let event = match self.platform.ask(&view.step, view.notice.as_ref()).await {
                 Ok(Some(event)) => event,
                 Ok(None) => return Err(DriverError::Stuck(view.step.kind())),
                 Err(PortError::Cancelled) => return Ok(Outcome::Paused),

@@ -1,52 +1,73 @@
 //! Harness of the core's tests against the server: [`TestServer`] runs the reference server in-process on
-//! `127.0.0.1:0` (a fresh seeded SQLite database, `--dev` routes, the operator console), and [`stub`] has
+//! `127.0.0.1:0` (a fresh seeded SQLite database, every route of `qoltanba_server::app::router` with
+//! `--dev`), and [`stub`] has
 //! misbehaving servers. Reusable by later end-to-end tests: `mod support;` and `TestServer::start().await`.
 #![allow(dead_code)]
 
+pub mod script;
 pub mod stub;
 
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use qoltanba_core::client::{Client, ClientConfig, RetryPolicy, Sleeper};
+use qoltanba_pki::x509::der::Encode;
 use qoltanba_protocol::{DeviceInfo, Platform, StartEnrollment};
-use qoltanba_server::ca::{Authority, CaUrls, InitConfig, KeySource, init};
+use qoltanba_server::ca::{Authority, CaMaterial, InitConfig, init};
+use qoltanba_server::config::CaConfig;
 use qoltanba_server::ra::Ra;
 use qoltanba_server::seed;
 use qoltanba_server::storage::Storage;
+use qoltanba_server::storage::ca::CaRole;
 use qoltanba_server::storage::registry::Citizen;
-use qoltanba_server::web::{self, ConsoleState, PkiState};
 use time::OffsetDateTime;
 use tokio::task::JoinHandle;
 use zeroize::Zeroizing;
 
-/// One CA per test binary (RSA key generation is slow); every server of the binary issues with it.
-pub fn authority() -> Arc<Authority> {
-    static CA: OnceLock<(tempfile::TempDir, Arc<Authority>)> = OnceLock::new();
+/// The CA every server of a test binary issues with (RSA key generation is slow): its key files in
+/// `config.key_dir` under the names [`CaConfig`] expects, its certificates, and the opened authority.
+struct SharedCa {
+    config: CaConfig,
+    material: CaMaterial,
+    authority: Arc<Authority>,
+    _dir: tempfile::TempDir,
+}
+
+fn shared_ca() -> &'static SharedCa {
+    static CA: OnceLock<SharedCa> = OnceLock::new();
     CA.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
-        let root = KeySource::File { path: dir.path().join("root.key"), password: None };
-        let issuing = KeySource::File { path: dir.path().join("issuing.key"), password: None };
-        let material =
-            init(&root, &issuing, &InitConfig::default(), OffsetDateTime::now_utc()).expect("make the CA");
-        let urls = CaUrls {
-            crl: "http://ca.qoltanba.test/crl/nca_rsa.crl".into(),
-            ocsp: "http://ca.qoltanba.test/ocsp/".into(),
-            ca_issuers: "http://ca.qoltanba.test/cert/nca_rsa.cer".into(),
+        let config = CaConfig {
+            key_dir: dir.path().to_path_buf(),
+            key_password: None,
+            pkcs11: None,
+            public_url: "http://ca.qoltanba.test".into(),
         };
-        let signer = issuing.open().expect("open the issuing key");
-        let authority = Authority::new(material.root, material.issuing, signer, urls).expect("the CA");
-        (dir, Arc::new(authority))
+        let material = init(
+            &config.root_key(),
+            &config.issuing_key(),
+            &InitConfig::default(),
+            OffsetDateTime::now_utc(),
+        )
+        .expect("make the CA");
+        let signer = config.issuing_key().open().expect("open the issuing key");
+        let authority =
+            Authority::new(material.root.clone(), material.issuing.clone(), signer, config.urls())
+                .expect("the CA");
+        SharedCa { config, material, authority: Arc::new(authority), _dir: dir }
     })
-    .1
-    .clone()
+}
+
+/// The CA of this test binary (the one every [`TestServer`] issues with).
+pub fn authority() -> Arc<Authority> {
+    shared_ca().authority.clone()
 }
 
 /// The reference server, serving on a loopback port until dropped.
 pub struct TestServer {
     /// Its base URL (`http://127.0.0.1:PORT`).
     pub url: String,
-    /// Its RA, to take the operator's part directly.
+    /// An RA on its database, to take the operator's part directly.
     pub ra: Arc<Ra>,
     /// Its database.
     pub storage: Storage,
@@ -55,25 +76,32 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// A server on a fresh, seeded SQLite database, with the `--dev` SMS outbox, the enrollment, PKI and
-    /// console routes, as `qoltanba-server serve --dev` assembles them.
+    /// A server on a fresh, seeded SQLite database with every route, as `qoltanba-server serve --dev`
+    /// assembles them ([`qoltanba_server::app::router`]), issuing with this binary's shared CA.
     pub async fn start() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = format!("sqlite://{}", dir.path().join("qoltanba.db").display());
         let storage = Storage::connect(&db).await.expect("a fresh SQLite database");
         seed::load(&storage).await.expect("seed the demo citizens");
-        let authority = authority();
-        let ra = Arc::new(Ra::new(storage.clone(), authority.clone()));
-        let console = ConsoleState { storage: storage.clone(), secure_cookies: false };
-        let app = web::enrollment_routes(ra.clone(), true)
-            .merge(web::console_routes(console))
-            .merge(web::pki_routes(PkiState { authority, storage: storage.clone() }));
+        let ca = shared_ca();
+        install_ca(&storage, ca).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
         let url = format!("http://{}", listener.local_addr().expect("its address"));
+        let app = qoltanba_server::app::router(storage.clone(), &ca.config, true).await.expect("the router");
+        let ra = Arc::new(Ra::new(storage.clone(), ca.authority.clone()));
         let task = tokio::spawn(async move {
             let _ = axum_serve(listener, app).await;
         });
         Self { url, ra, storage, task, _dir: dir }
+    }
+
+    /// The certificates the server issued to `iin`.
+    pub async fn certificates_of(
+        &self,
+        iin: &str,
+    ) -> Vec<qoltanba_server::storage::certificates::CertificateRecord> {
+        let mut conn = self.storage.acquire().await.expect("a connection");
+        qoltanba_server::storage::certificates::by_iin(&mut conn, iin).await.expect("the certificates")
     }
 
     /// Creates operator `username` with `password` (at least 12 characters).
@@ -99,6 +127,22 @@ impl TestServer {
 impl Drop for TestServer {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+/// Records the shared CA in `storage`, so that the router opens it instead of making one.
+async fn install_ca(storage: &Storage, ca: &SharedCa) {
+    let now = OffsetDateTime::now_utc();
+    let mut conn = storage.acquire().await.expect("a connection");
+    for (role, certificate, key) in [
+        (CaRole::Root, &ca.material.root, "root-ca.key.pem"),
+        (CaRole::Issuing, &ca.material.issuing, "issuing-ca.key.pem"),
+    ] {
+        let der = certificate.to_der().expect("DER");
+        let reference = ca.config.key_dir.join(key).display().to_string();
+        qoltanba_server::storage::ca::insert(&mut conn, role, &der, &reference, now)
+            .await
+            .expect("record the CA");
     }
 }
 
