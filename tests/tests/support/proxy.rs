@@ -39,7 +39,13 @@ impl Proxy {
     }
 }
 
-fn connect(client: TcpStream, server: TcpStream, needle: &'static [u8], armed: Arc<AtomicBool>, trigger: Trigger) {
+fn connect(
+    client: TcpStream,
+    server: TcpStream,
+    needle: &'static [u8],
+    armed: Arc<AtomicBool>,
+    trigger: Trigger,
+) {
     let marked = Arc::new(AtomicBool::new(false));
     let (mut client_in, mut server_out) = (client.try_clone().unwrap(), server.try_clone().unwrap());
     let seen = marked.clone();
