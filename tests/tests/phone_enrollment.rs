@@ -113,6 +113,7 @@ fn killed_at_each_step_in_turn_every_rerun_ends_enrolled_with_exactly_two_certif
         let answers = Answers::for_citizen(&who).write(&state.path().join("answers"));
         let (steps, killed) = run_killed(&server.url(), state.path(), &answers, |_, _| false);
         assert!(!killed && steps.last().map(String::as_str) == Some("Done"), "{steps:?}");
+        eprintln!("a full run moves through {} steps: {steps:?}", steps.len());
         steps
     };
     // Every step but the last (Done: nothing is left to interrupt).
@@ -162,6 +163,7 @@ fn killed_between_the_two_key_generations_the_rerun_ends_enrolled_with_exactly_t
     assert_eq!(pending_at_kill, Some(1), "killed with the first key made and the second not yet");
     assert!(server.certs(&who.iin).is_empty(), "nothing is issued before the CSRs are sent");
     rerun_to_enrolled(&server, &who, state.path(), &answers, "GeneratingKeys");
+    eprintln!("pending key files left after the rerun: {}", pending_keys(state.path()));
 }
 
 #[test]
