@@ -91,7 +91,9 @@ impl Driver {
         };
         let queue = machine.resume().into();
         store.save_snapshot(&machine)?;
-        platform.observer.view(&machine.view());
+        let view = machine.view();
+        tracing::info!(step = ?view.step.kind(), "enrollment opened");
+        platform.observer.view(&view);
         Ok(Self { machine, store, client, platform, queue })
     }
 
@@ -149,8 +151,10 @@ impl Driver {
     fn feed(&mut self, event: Event) -> Result<(), DriverError> {
         let commands = self.machine.handle(event)?;
         self.store.save_snapshot(&self.machine)?;
+        let view = self.machine.view();
+        tracing::info!(step = ?view.step.kind(), "enrollment step");
         self.queue.extend(commands);
-        self.platform.observer.view(&self.machine.view());
+        self.platform.observer.view(&view);
         Ok(())
     }
 
