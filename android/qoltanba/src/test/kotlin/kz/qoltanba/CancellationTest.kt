@@ -43,7 +43,7 @@ class CancellationTest {
     }
 
     @Test
-    fun cancelling_the_coroutine_stops_the_core_and_the_next_run_resumes() = runBlocking {
+    fun cancelling_the_coroutine_stops_the_core_and_the_next_run_resumes(): Unit = runBlocking {
         val config = config(server.url)
         val citizen = ScriptedCitizen(ABILOV.iin, KeyStorage.FILE)
         val stuck = StuckSms()
@@ -52,7 +52,7 @@ class CancellationTest {
             stuck.asked.await()
             assertIs<Step.EnterSmsCode>(enrollment.state.value.step)
             // One run at a time.
-            assertEquals(EnrollmentResult.Error(FlowException.AlreadyRunning()), enrollment.run())
+            assertIs<FlowException.AlreadyRunning>(assertIs<EnrollmentResult.Error>(enrollment.run()).error)
 
             run.cancelAndJoin()
             // The core dropped its wait for the code, which cancelled the Kotlin side of it.

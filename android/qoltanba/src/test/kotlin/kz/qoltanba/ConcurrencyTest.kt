@@ -1,5 +1,6 @@
 package kz.qoltanba
 
+import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
@@ -29,7 +30,7 @@ class ConcurrencyTest {
     }
 
     @Test
-    fun two_flows_enroll_at_once() = runBlocking(Dispatchers.Default) {
+    fun two_flows_enroll_at_once(): Unit = runBlocking(Dispatchers.Default) {
         val runs = listOf(Run(ZHUMABEKOVA, KeyStorage.HARDWARE), Run(NURGALIEV, KeyStorage.FILE))
         val results = runs.map { run -> async { enroll(run) } }.awaitAll()
 
@@ -48,7 +49,7 @@ class ConcurrencyTest {
 
     private suspend fun enroll(run: Run): EnrollmentResult.Enrolled = coroutineScope {
         Enrollment(run.config, services(server, run.citizen, run.storage)).use { enrollment ->
-            val review = launch { approveSelfie(enrollment, server, run.citizen.iin) }
+            val review = launch(start = CoroutineStart.UNDISPATCHED) { approveSelfie(enrollment, server, run.citizen.iin) }
             val result = enrollment.run()
             review.join()
             assertIs<EnrollmentResult.Enrolled>(result)

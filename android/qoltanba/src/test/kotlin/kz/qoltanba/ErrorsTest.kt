@@ -38,7 +38,7 @@ class ErrorsTest {
     private fun services(citizen: ScriptedCitizen) = PlatformServices(citizen, PngCamera(), noSms, FixedPin())
 
     @Test
-    fun a_declared_platform_exception_comes_back_as_a_typed_flow_error() = runBlocking {
+    fun a_declared_platform_exception_comes_back_as_a_typed_flow_error(): Unit = runBlocking {
         val citizen = object : ScriptedCitizen("850314301011", KeyStorage.FILE) {
             override suspend fun deviceCheck(): DeviceStatus = throw PlatformException.Unavailable("camera permission denied")
         }
@@ -50,7 +50,7 @@ class ErrorsTest {
     }
 
     @Test
-    fun an_undeclared_kotlin_exception_is_a_typed_error_not_a_crash() = runBlocking {
+    fun an_undeclared_kotlin_exception_is_a_typed_error_not_a_crash(): Unit = runBlocking {
         val citizen = object : ScriptedCitizen("850314301011", KeyStorage.FILE) {
             override suspend fun deviceCheck(): DeviceStatus = throw IllegalStateException("boom in Kotlin")
         }
@@ -63,7 +63,7 @@ class ErrorsTest {
     }
 
     @Test
-    fun a_cancelled_prompt_pauses_the_flow_at_its_step() = runBlocking {
+    fun a_cancelled_prompt_pauses_the_flow_at_its_step(): Unit = runBlocking {
         val citizen = object : ScriptedCitizen("850314301011", KeyStorage.FILE) {
             override suspend fun iin(): String = throw PlatformException.Cancelled()
         }
@@ -74,7 +74,7 @@ class ErrorsTest {
     }
 
     @Test
-    fun refused_input_is_reported_and_asked_again() = runBlocking {
+    fun refused_input_is_reported_and_asked_again(): Unit = runBlocking {
         val answers = ArrayDeque(listOf("850314301012", "85031430101"))
         val citizen = object : ScriptedCitizen("850314301011", KeyStorage.FILE) {
             override suspend fun iin(): String = answers.removeFirstOrNull() ?: throw PlatformException.Cancelled()
@@ -90,13 +90,13 @@ class ErrorsTest {
     }
 
     @Test
-    fun an_unusable_server_address_throws_a_typed_exception() = runBlocking {
+    fun an_unusable_server_address_throws_a_typed_exception(): Unit = runBlocking {
         val flow = EnrollmentFlow(config("ftp://example.kz"), ScriptedCitizen("850314301011", KeyStorage.FILE), PngCamera(), noSms, FixedPin(), QuietObserver(), null)
         flow.use { assertFailsWith<FlowException.InvalidServer> { it.run() } }
     }
 
     @Test
-    fun a_throwing_observer_does_not_break_the_flow() = runBlocking {
+    fun a_throwing_observer_does_not_break_the_flow(): Unit = runBlocking {
         val citizen = object : ScriptedCitizen("850314301011", KeyStorage.FILE) {
             override suspend fun iin(): String = throw PlatformException.Cancelled()
         }
