@@ -27,14 +27,22 @@ impl DevTools {
 
     /// Logs in as the operator `username` and approves every pending selfie review of `iin`; answers how
     /// many were approved.
-    pub async fn approve_selfies(&self, username: String, password: String, iin: String) -> Result<u32, FlowError> {
+    pub async fn approve_selfies(
+        &self,
+        username: String,
+        password: String,
+        iin: String,
+    ) -> Result<u32, FlowError> {
         let client = self.client.clone();
         spawn(async move {
             let operator = OperatorClient::login(&client, &username, &password).await.map_err(server)?;
             let mut approved = 0;
             for review in operator.selfie_reviews().await.map_err(server)? {
                 if review.iin == iin && review.status == SelfieReviewStatus::Pending {
-                    operator.decide_selfie_review(review.id, &ReviewDecision::Approve).await.map_err(server)?;
+                    operator
+                        .decide_selfie_review(review.id, &ReviewDecision::Approve)
+                        .await
+                        .map_err(server)?;
                     approved += 1;
                 }
             }

@@ -41,7 +41,9 @@ impl From<PlatformError> for PortError {
         match error {
             PlatformError::Cancelled => Self::Cancelled,
             PlatformError::Unavailable { reason } => Self::Unavailable { reason },
-            PlatformError::Unexpected { reason } => Self::Unavailable { reason: format!("unexpected: {reason}") },
+            PlatformError::Unexpected { reason } => {
+                Self::Unavailable { reason: format!("unexpected: {reason}") }
+            }
         }
     }
 }
@@ -113,7 +115,9 @@ impl From<DriverError> for FlowError {
             DriverError::Port(PortError::Unavailable { reason }) => Self::Platform { reason },
             DriverError::Port(PortError::Cancelled) => Self::Platform { reason: "cancelled".into() },
             DriverError::Stalled { notice } => Self::Stalled { notice: notice.map(Notice::from) },
-            error @ (DriverError::Machine(_) | DriverError::Stuck(_)) => Self::Defect { reason: error.to_string() },
+            error @ (DriverError::Machine(_) | DriverError::Stuck(_)) => {
+                Self::Defect { reason: error.to_string() }
+            }
         }
     }
 }
@@ -121,5 +125,27 @@ impl From<DriverError> for FlowError {
 impl From<StoreError> for FlowError {
     fn from(error: StoreError) -> Self {
         Self::Store { reason: error.to_string() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_undeclared_foreign_exception_becomes_a_typed_port_error() {
+        let error = PlatformError::from(uniffi::UnexpectedUniFFICallbackError::new(
+            "java.lang.IllegalStateException: boom",
+        ));
+        assert_eq!(
+            PortError::from(error),
+            PortError::Unavailable { reason: "unexpected: java.lang.IllegalStateException: boom".into() }
+        );
+    }
+
+    #[test]
+    fn a_cancelled_key_store_prompt_stays_a_cancellation() {
+        assert!(matches!(KeyStoreError::from(PlatformError::Cancelled), KeyStoreError::Cancelled));
+        assert_eq!(PortError::from(PlatformError::Cancelled), PortError::Cancelled);
     }
 }

@@ -16,8 +16,8 @@ use qoltanba_protocol::DeviceInfo;
 use crate::error::FlowError;
 use crate::keystore::{ForeignKeyStore, PlatformKeyStore};
 use crate::platform::{
-    Camera, CameraPort, CitizenForms, CitizenPort, EnrollmentObserver, ObserverPort, PinPort, PinPrompt, SmsCodeSource,
-    SmsPort,
+    Camera, CameraPort, CitizenForms, CitizenPort, EnrollmentObserver, ObserverPort, PinPort, PinPrompt,
+    SmsCodeSource, SmsPort,
 };
 use crate::state::{EnrollmentState, FailReason, IssuedCertificates, Step};
 
@@ -103,7 +103,8 @@ impl EnrollmentFlow {
         key_store: Option<Arc<dyn PlatformKeyStore>>,
     ) -> Result<Arc<Self>, FlowError> {
         let data_dir = PathBuf::from(&config.data_dir);
-        std::fs::create_dir_all(data_dir.join(KEY_DIRECTORY)).map_err(|e| FlowError::Store { reason: e.to_string() })?;
+        std::fs::create_dir_all(data_dir.join(KEY_DIRECTORY))
+            .map_err(|e| FlowError::Store { reason: e.to_string() })?;
         let saved = Store::open(data_dir.join(DATABASE_FILE))?.snapshot::<Enrollment>()?;
         let latest = Arc::new(Mutex::new(saved.map_or_else(initial_state, |machine| machine.view().into())));
         let platform = Platform {

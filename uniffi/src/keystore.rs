@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use qoltanba_core::keystore::{
-    CertificatePurpose, GeneratedKey, KeyId, KeyStorageKind, KeyStore, KeyStoreError, StoredKey, check_certificate,
+    CertificatePurpose, GeneratedKey, KeyId, KeyStorageKind, KeyStore, KeyStoreError, StoredKey,
+    check_certificate,
 };
 use qoltanba_pki::signer::{SignError, Signer, sha256_with_rsa};
 use qoltanba_pki::x509::Certificate;
@@ -86,7 +87,11 @@ impl KeyStore for ForeignKeyStore {
 
     fn install(&self, id: &KeyId, chain: &[Certificate]) -> Result<KeyId, KeyStoreError> {
         let first = chain.first().ok_or(KeyStoreError::EmptyChain)?;
-        let purpose = self.list()?.into_iter().find(|key| &key.id == id).ok_or_else(|| KeyStoreError::NotFound(id.clone()))?;
+        let purpose = self
+            .list()?
+            .into_iter()
+            .find(|key| &key.id == id)
+            .ok_or_else(|| KeyStoreError::NotFound(id.clone()))?;
         check_certificate(first, &self.public_key(id)?, purpose.purpose)?;
         let der = chain
             .iter()

@@ -25,13 +25,17 @@ mod state;
 #[cfg(feature = "dev-tools")]
 pub use dev::DevTools;
 pub use error::{FlowError, PlatformError};
-pub use flow::{DATABASE_FILE, Device, DeviceOs, EnrollmentFlow, EnrollmentOutcome, FlowConfig, KEY_DIRECTORY};
+pub use flow::{
+    DATABASE_FILE, Device, DeviceOs, EnrollmentFlow, EnrollmentOutcome, FlowConfig, KEY_DIRECTORY,
+};
 pub use keystore::{KeyEntry, KeyPurpose, NewKey, PlatformKeyStore};
 pub use local::{CertificateInfo, HistoryItem, LocalStore, Operation};
 pub use platform::{
     Camera, CitizenForms, DeviceStatus, EnrollmentObserver, Picture, PinPrompt, PinReason, PushTokenSource,
     SecretChoice, SmsCodeSource,
 };
-pub use state::{EnrollmentState, FailReason, InputProblem, IssuedCertificates, KeyStorage, Notice, Person, Progress, Step};
+pub use state::{
+    EnrollmentState, FailReason, InputProblem, IssuedCertificates, KeyStorage, Notice, Person, Progress, Step,
+};
 
 uniffi::setup_scaffolding!();

@@ -90,7 +90,9 @@ impl LocalStore {
 
 impl LocalStore {
     fn locked(&self) -> Result<std::sync::MutexGuard<'_, Store>, FlowError> {
-        self.store.lock().map_err(|_| FlowError::Defect { reason: "the local store's lock is poisoned".into() })
+        self.store
+            .lock()
+            .map_err(|_| FlowError::Defect { reason: "the local store's lock is poisoned".into() })
     }
 }
 

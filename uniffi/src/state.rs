@@ -258,7 +258,9 @@ impl From<core::Step> for Step {
                 resend_after: resend_after.into(),
                 tries_left,
             },
-            S::TakeSelfie { attempts_left, last_rejection } => Self::TakeSelfie { attempts_left, last_rejection },
+            S::TakeSelfie { attempts_left, last_rejection } => {
+                Self::TakeSelfie { attempts_left, last_rejection }
+            }
             S::SelfieUnderReview => Self::SelfieUnderReview,
             S::ChoosePin => Self::ChoosePin,
             S::TakeIdCardPhoto => Self::TakeIdCardPhoto,

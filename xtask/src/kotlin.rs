@@ -83,9 +83,10 @@ fn compiler() -> Result<PathBuf, String> {
     if !home.join("bin/kotlinc").is_file() {
         std::fs::create_dir_all(&cache).map_err(|e| format!("{}: {e}", cache.display()))?;
         eprintln!("xtask: installing kotlin-compiler@{KOTLIN_VERSION} into {}", cache.display());
-        run(Command::new("npm").args(["install", "--no-save", "--no-audit", "--no-fund", "--prefix"]).arg(&cache).arg(
-            format!("kotlin-compiler@{KOTLIN_VERSION}"),
-        ))?;
+        run(Command::new("npm")
+            .args(["install", "--no-save", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&cache)
+            .arg(format!("kotlin-compiler@{KOTLIN_VERSION}")))?;
     }
     Ok(home)
 }
@@ -108,7 +109,8 @@ fn test_classes_in(tests: &Path) -> Result<Vec<String>, String> {
             if path.is_dir() {
                 dirs.push(path);
             } else if let Some(class) = name.strip_suffix("Test.kt") {
-                let source = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let source =
+                    std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
                 let package = source.lines().find_map(|line| line.strip_prefix("package ")).map(str::trim);
                 classes.push(match package {
                     Some(package) => format!("{package}.{class}Test"),
