@@ -1,0 +1,64 @@
+//! The one tokio runtime owned by this crate (the matrix-rust-sdk pattern): every async call spawns its
+//! work here and awaits the join handle, so the foreign side's executor (Kotlin coroutines, Swift
+//! tasks) never has to drive tokio, and UniFFI's fallback executor is never used.
+
+use std::future::Future;
+use std::sync::LazyLock;
+
+use tokio::runtime::Runtime;
+
+use crate::error::FlowError;
+
+static RUNTIME: LazyLock<std::io::Result<Runtime>> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("qoltanba-core").build()
+});
+
+/// The runtime, or why it could not start.
+fn runtime() -> Result<&'static Runtime, FlowError> {
+    RUNTIME.as_ref().map_err(|e| FlowError::Runtime { reason: e.to_string() })
+}
+
+/// Runs `work` on the runtime and waits for it. Dropping the returned future (a cancelled coroutine)
+/// aborts the task.
+pub(crate) async fn spawn<F, T>(work: F) -> Result<T, FlowError>
+where
+    F: Future<Output = Result<T, FlowError>> + Send + 'static,
+    T: Send + 'static,
+{
+    let mut task = AbortOnDrop(runtime()?.spawn(work));
+    (&mut task.0).await.map_err(|e| FlowError::Defect { reason: e.to_string() })?
+}
+
+/// Runs `make`'s future on a thread of the runtime's blocking pool (for work whose future is not `Send`,
+/// such as the driver holding the SQLite connection), and waits for it. Dropping the returned future
+/// cancels the work: the future is dropped at its next await point.
+pub(crate) async fn spawn_local<M, F, T>(make: M) -> Result<T, FlowError>
+where
+    M: FnOnce() -> F + Send + 'static,
+    F: Future<Output = Result<T, FlowError>>,
+    T: Send + 'static,
+{
+    let runtime = runtime()?;
+    let handle = runtime.handle().clone();
+    let (cancel, cancelled) = tokio::sync::oneshot::channel::<()>();
+    let task = runtime.spawn_blocking(move || {
+        handle.block_on(async move {
+            tokio::select! {
+                outcome = make() => Some(outcome),
+                _ = cancelled => None,
+            }
+        })
+    });
+    let outcome = task.await.map_err(|e| FlowError::Defect { reason: e.to_string() })?;
+    drop(cancel);
+    outcome.ok_or(FlowError::Defect { reason: "cancelled".into() })?
+}
+
+/// A task aborted when its handle is dropped before it finished.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}

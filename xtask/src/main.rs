@@ -1,0 +1,28 @@
+//! Workspace tasks, run as `cargo xtask <task>` (alias in `.cargo/config.toml`).
+//!
+//! `kotlin-test`: builds the FFI library, `uniffi-bindgen` and `qoltanba-server` once (the target
+//! directory and profile `cargo test` uses), generates the Kotlin bindings from the library (library
+//! mode), fetches the Kotlin compiler if it is not cached (npm package `kotlin-compiler`, under
+//! `~/.cache/qoltanba/kotlin`), compiles the Kotlin library module `android/qoltanba` and its tests with
+//! warnings as errors (JNA from Debian `libjna-java`, JUnit 4 from Debian `junit4`), and runs the tests
+//! on the JVM against the host library. Prints `kotlin: N passed, M failed, K skipped`; exits non-zero
+//! on any failure.
+
+mod kotlin;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("kotlin-test") => kotlin::test(),
+        _ => Err("usage: cargo xtask kotlin-test".to_owned()),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("xtask: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
