@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine: installs and starts what the tests talk to, then runs them.
-# Real peers: the openssl CLI, Java keytool, SoftHSM2 (+ OpenSC's pkcs11-tool), PostgreSQL, and the
-# Python openapi-spec-validator; plus ../shared/vectors/nca-test.
+# Real peers: the openssl CLI, Java keytool, SoftHSM2 (+ OpenSC's pkcs11-tool), PostgreSQL, the Python
+# openapi-spec-validator, a desktop JVM for the Kotlin bindings; plus ../shared/vectors/nca-test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -12,6 +12,10 @@ command -v keytool >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v softhsm2-util >/dev/null || need+=(softhsm2)
 command -v pkcs11-tool >/dev/null || need+=(opensc)
 command -v pg_ctlcluster >/dev/null || need+=(postgresql)
+# The Kotlin suite (cargo xtask kotlin-test): JNA and JUnit 4 from Debian, kotlinc from npm (fetched by xtask).
+[ -f /usr/share/java/jna.jar ] || need+=(libjna-java)
+[ -f /usr/share/java/junit4.jar ] || need+=(junit4)
+command -v npm >/dev/null || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
@@ -26,3 +30,6 @@ cargo fmt --all -- --check
 cargo test --workspace --locked "$@"
 # The Android key store's java.security calls on a desktop Java 17 VM (the feature adds only `jni`).
 cargo test --locked -p qoltanba-core --features android-keystore --test keystore_jvm
+# The UniFFI bindings and the Kotlin library module, compiled with kotlinc and run on the JVM against real
+# qoltanba-server processes.
+cargo xtask kotlin-test
