@@ -45,6 +45,8 @@ backend_tests!(
     device_long_poll_returns_when_a_request_arrives,
     device_registration_is_refused_without_a_good_auth_key,
     approval_is_refused_over_other_data_or_by_another_citizen,
+    sweep_expires_overdue_requests_and_tells_the_device,
+    a_restarted_service_answers_from_the_database,
 );
 
 const OTHER_IIN: &str = "850314300122";
@@ -67,6 +69,7 @@ struct Fixture {
     api_key: String,
     callback_secret: String,
     http: reqwest::Client,
+    service: Arc<Signing>,
 }
 
 fn signer(name: &str) -> &'static SoftwareSigner {
@@ -129,7 +132,7 @@ async fn fixture(db: TestDb) -> Fixture {
     let service = Arc::new(Signing::new(db.storage.clone(), true).with_clock(clock.clone()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(axum::serve(listener, sign_request_routes(service)).into_future());
+    tokio::spawn(axum::serve(listener, sign_request_routes(service.clone())).into_future());
     Fixture {
         dir,
         db,
@@ -141,6 +144,7 @@ async fn fixture(db: TestDb) -> Fixture {
         api_key: added.api_key.to_string(),
         callback_secret: added.callback_secret.to_string(),
         http: reqwest::Client::new(),
+        service,
     }
 }
 
@@ -553,4 +557,43 @@ async fn approval_is_refused_over_other_data_or_by_another_citizen(db: TestDb) {
     let (status, _) = fx.approve(&bob_token, &id, &fx.cms(&fx.bob, b"the real contract", false)).await;
     assert_eq!(status, 404);
     assert_eq!(fx.poll(&id, "").await.1["status"], "pending");
+}
+
+async fn sweep_expires_overdue_requests_and_tells_the_device(db: TestDb) {
+    let fx = fixture(db).await;
+    let token = fx.device(&fx.alice).await;
+    let id = fx.create(&attached(&fx.alice.iin, b"forgotten")).await["id"].as_str().unwrap().to_owned();
+    let mut events =
+        fx.http.get(format!("{}{}", fx.url, paths::DEVICE_EVENTS)).bearer_auth(&token).send().await.unwrap();
+    read_until(&mut events, &id).await;
+    assert_eq!(fx.service.sweep().await.unwrap(), 0);
+    fx.clock.advance(Duration::seconds(121));
+    assert_eq!(fx.service.sweep().await.unwrap(), 1);
+    let seen = read_until(&mut events, "expired").await;
+    assert!(seen.contains("event: sign_request_ended\n"), "{seen}");
+    assert_eq!(fx.actions(&id).await, ["sign_request.created", "sign_request.expired"]);
+    assert_eq!(fx.service.sweep().await.unwrap(), 0);
+}
+
+async fn a_restarted_service_answers_from_the_database(db: TestDb) {
+    let fx = fixture(db).await;
+    let document = b"survives a restart";
+    let id = fx.create(&attached(&fx.alice.iin, document)).await["id"].as_str().unwrap().to_owned();
+    let token = fx.device(&fx.alice).await;
+    // A second process on the same database, with its own empty in-memory state.
+    let restarted = Arc::new(Signing::new(fx.db.storage.clone(), true).with_clock(fx.clock.clone()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(axum::serve(listener, sign_request_routes(restarted)).into_future());
+    let pending = fx.http.get(format!("{url}{}", paths::DEVICE_SIGN_REQUESTS)).bearer_auth(&token);
+    assert_eq!(fx.send(pending).await.1[0]["id"], id.as_str());
+    let approval = fx
+        .http
+        .post(format!("{url}{}", paths::device_sign_request_approval(id.parse().unwrap())))
+        .bearer_auth(&token)
+        .header(IDEMPOTENCY_KEY_HEADER, "approve-1")
+        .json(&json!({ "signature": STANDARD.encode(fx.cms(&fx.alice, document, false)) }));
+    assert_eq!(fx.send(approval).await.0, 200);
+    let state = fx.http.get(format!("{url}/v1/sign-requests/{id}")).bearer_auth(&fx.api_key);
+    assert_eq!(fx.send(state).await.1["status"], "signed");
 }
