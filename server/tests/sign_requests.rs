@@ -21,7 +21,7 @@ use qoltanba_server::bootstrap;
 use qoltanba_server::ca::{Authority, IssuedCertificate, SubjectRecord};
 use qoltanba_server::config::CaConfig;
 use qoltanba_server::ra::FakeClock;
-use qoltanba_server::signing::{Signing, callback_signature, relying_parties};
+use qoltanba_server::signing::{Notifier, Signing, WakeUp, callback_signature, relying_parties};
 use qoltanba_server::storage::audit;
 use qoltanba_server::storage::certificates::{self, CertificateRecord, Revocation};
 use qoltanba_server::web::sign_request_routes;
@@ -47,6 +47,7 @@ backend_tests!(
     approval_is_refused_over_other_data_or_by_another_citizen,
     sweep_expires_overdue_requests_and_tells_the_device,
     a_restarted_service_answers_from_the_database,
+    devices_with_a_push_token_are_woken_without_content,
 );
 
 const OTHER_IIN: &str = "850314300122";
@@ -596,4 +597,35 @@ async fn a_restarted_service_answers_from_the_database(db: TestDb) {
     assert_eq!(fx.send(approval).await.0, 200);
     let state = fx.http.get(format!("{url}/v1/sign-requests/{id}")).bearer_auth(&fx.api_key);
     assert_eq!(fx.send(state).await.1["status"], "signed");
+}
+
+/// Records wake-ups.
+struct RecordingNotifier(tokio::sync::mpsc::UnboundedSender<WakeUp>);
+
+impl Notifier for RecordingNotifier {
+    fn wake(&self, wake_up: WakeUp) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
+        let _ = self.0.send(wake_up);
+        Box::pin(std::future::ready(()))
+    }
+}
+
+async fn devices_with_a_push_token_are_woken_without_content(db: TestDb) {
+    let fx = fixture(db).await;
+    let mut registration = fx.registration(&fx.alice, &fx.alice.auth, fx.clock_now());
+    registration.push_token = Some("fcm-token-1".into());
+    let message = registration.message(&hex::encode_upper(&fx.alice.auth.serial)).unwrap();
+    registration.signature = STANDARD.encode(signer("auth").sign(&message).unwrap());
+    assert_eq!(fx.register_raw(&registration).await.0, 201);
+    fx.device(&fx.alice).await; // a device without a push token is not woken
+    let (sender, mut woken) = tokio::sync::mpsc::unbounded_channel();
+    let service = Signing::new(fx.db.storage.clone(), true)
+        .with_clock(fx.clock.clone())
+        .with_notifier(Arc::new(RecordingNotifier(sender)));
+    let rp = relying_parties::authenticate(&fx.db.storage, &fx.api_key).await.unwrap();
+    let request: qoltanba_protocol::CreateSignRequest =
+        serde_json::from_value(attached(&fx.alice.iin, b"wake")).unwrap();
+    service.create(&rp, &request, None).await.unwrap();
+    let wake_up = woken.recv().await.unwrap();
+    assert_eq!(wake_up, WakeUp { platform: Some(Platform::Desktop), push_token: "fcm-token-1".into() });
+    assert!(woken.try_recv().is_err());
 }

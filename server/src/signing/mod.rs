@@ -7,6 +7,7 @@
 //! - `devices`: registering a phone with its AUTH key, its device token, its pending list and events;
 //! - `answers`: approval (the CMS is checked against the request and the citizen's SIGN certificates in
 //!   this CA's records, the same records OCSP answers from) and refusal;
+//! - [`Notifier`]: push wake-ups (none by default), carrying no content;
 //! - `channels` (in-memory wake-ups), `limits` (in-memory rate limits), `callbacks` (HMAC-signed posts).
 //!
 //! Every change runs in one transaction with its audit entry (and its idempotency record for the
@@ -18,6 +19,7 @@ mod callbacks;
 mod channels;
 mod devices;
 mod limits;
+mod push;
 pub mod relying_parties;
 mod requests;
 
@@ -37,6 +39,7 @@ pub use callbacks::callback_signature;
 pub use channels::DeviceEvent;
 pub use devices::Device;
 pub use limits::Limits;
+pub use push::{NoPush, Notifier, WakeUp};
 pub use relying_parties::{NewRelyingParty, RelyingParty};
 
 /// How often [`Signing::spawn_sweeper`] expires overdue requests.
@@ -49,6 +52,7 @@ pub struct Signing {
     channels: channels::Channels,
     limits: limits::RateLimits,
     callbacks: callbacks::Callbacks,
+    notifier: Arc<dyn Notifier>,
     dev: bool,
 }
 
@@ -68,6 +72,7 @@ impl Signing {
             channels: channels::Channels::default(),
             limits: limits::RateLimits::new(Limits::default()),
             callbacks: callbacks::Callbacks::new(),
+            notifier: Arc::new(NoPush),
             dev,
         }
     }
@@ -81,6 +86,12 @@ impl Signing {
     /// The same service with other rate limits.
     pub fn with_limits(mut self, limits: Limits) -> Self {
         self.limits = limits::RateLimits::new(limits);
+        self
+    }
+
+    /// The same service waking devices through `notifier`.
+    pub fn with_notifier(mut self, notifier: Arc<dyn Notifier>) -> Self {
+        self.notifier = notifier;
         self
     }
 
@@ -128,6 +139,27 @@ impl Signing {
         success_status: u16,
     ) -> Result<T, RaError> {
         transaction::commit(tx, idem, answer, success_status, self.now()).await
+    }
+
+    /// Wakes the citizen's devices that gave a push token, in the background.
+    fn wake_devices(&self, iin: &str) {
+        let (storage, notifier, iin) = (self.storage.clone(), self.notifier.clone(), iin.to_owned());
+        tokio::spawn(async move {
+            let devices = match storage.acquire().await {
+                Ok(mut conn) => crate::storage::devices::by_iin(&mut conn, &iin).await,
+                Err(error) => Err(error),
+            };
+            match devices {
+                Ok(devices) => {
+                    for device in devices {
+                        if let Some(push_token) = device.push_token {
+                            notifier.wake(WakeUp { platform: device.platform, push_token }).await;
+                        }
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "no devices to wake"),
+            }
+        });
     }
 
     /// Tells everyone a request ended: its long-polls, the citizen's devices, its callback URL.

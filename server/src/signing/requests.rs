@@ -97,6 +97,7 @@ impl Signing {
                 self.announce_end(old, *status);
             }
             self.channels.publish(&record.iin, DeviceEvent::New(super::devices::device_view(&record)));
+            self.wake_devices(&record.iin);
         }
         answer
     }
