@@ -588,13 +588,18 @@ async fn a_restarted_service_answers_from_the_database(db: TestDb) {
     tokio::spawn(axum::serve(listener, sign_request_routes(restarted)).into_future());
     let pending = fx.http.get(format!("{url}{}", paths::DEVICE_SIGN_REQUESTS)).bearer_auth(&token);
     assert_eq!(fx.send(pending).await.1[0]["id"], id.as_str());
-    let approval = fx
-        .http
-        .post(format!("{url}{}", paths::device_sign_request_approval(id.parse().unwrap())))
-        .bearer_auth(&token)
-        .header(IDEMPOTENCY_KEY_HEADER, "approve-1")
-        .json(&json!({ "signature": STANDARD.encode(fx.cms(&fx.alice, document, false)) }));
-    assert_eq!(fx.send(approval).await.0, 200);
+    let cms = STANDARD.encode(fx.cms(&fx.alice, document, false));
+    let approval = |base: &str| {
+        fx.http
+            .post(format!("{base}{}", paths::device_sign_request_approval(id.parse().unwrap())))
+            .bearer_auth(&token)
+            .header(IDEMPOTENCY_KEY_HEADER, "approve-1")
+            .json(&json!({ "signature": cms }))
+    };
+    assert_eq!(fx.send(approval(&url)).await.0, 200);
+    // A retry with the same key, to the first process, gets the same answer (not `wrong_state`).
+    let (status, replayed, _) = fx.send(approval(&fx.url)).await;
+    assert_eq!((status, &replayed["status"]), (200, &json!("signed")), "{replayed}");
     let state = fx.http.get(format!("{url}/v1/sign-requests/{id}")).bearer_auth(&fx.api_key);
     assert_eq!(fx.send(state).await.1["status"], "signed");
 }

@@ -41,12 +41,12 @@ impl Signing {
         let signature = STANDARD
             .decode(approval.signature.trim())
             .map_err(|_| api(ErrorCode::InvalidInput, "the signature is not base64"))?;
-        let record = self.pending_of(device, id).await?;
-        let verified = verified(&record, &signature)?;
         let now = self.now();
-        let mut done = false;
+        let mut ended = None;
         let answer = async {
             transact!(self, idem, 200, |tx| {
+                let record = pending_in(&mut tx, device, id, now).await?;
+                let verified = verified(&record, &signature)?;
                 let serial = check_signer(&mut tx, &record, &verified, now).await?;
                 let finish = Finish {
                     status: SignRequestStatus::Signed,
@@ -58,13 +58,13 @@ impl Signing {
                 let actor = format!("citizen:{}", record.iin);
                 let details = json!({ "device": device.id, "signer_serial": serial });
                 audit(&mut tx, now, &actor, "sign_request.signed", &id.to_string(), details).await?;
-                done = true;
+                ended = Some(record);
                 Ok(Answer::Done(SignRequestCallback { id, status: SignRequestStatus::Signed }))
             })
         }
         .await;
-        if answer.is_ok() && done {
-            self.announce_end(&record, SignRequestStatus::Signed);
+        if let (Ok(_), Some(record)) = (&answer, &ended) {
+            self.announce_end(record, SignRequestStatus::Signed);
         }
         answer
     }
@@ -77,11 +77,11 @@ impl Signing {
         id: Uuid,
         idem: Option<&Idempotency>,
     ) -> Result<SignRequestCallback, RaError> {
-        let record = self.pending_of(device, id).await?;
         let now = self.now();
-        let mut done = false;
+        let mut ended = None;
         let answer = async {
             transact!(self, idem, 200, |tx| {
+                let record = pending_in(&mut tx, device, id, now).await?;
                 let finish = Finish {
                     status: SignRequestStatus::Refused,
                     at: now,
@@ -92,28 +92,36 @@ impl Signing {
                 let actor = format!("citizen:{}", record.iin);
                 let details = json!({ "device": device.id });
                 audit(&mut tx, now, &actor, "sign_request.refused", &id.to_string(), details).await?;
-                done = true;
+                ended = Some(record);
                 Ok(Answer::Done(SignRequestCallback { id, status: SignRequestStatus::Refused }))
             })
         }
         .await;
-        if answer.is_ok() && done {
-            self.announce_end(&record, SignRequestStatus::Refused);
+        if let (Ok(_), Some(record)) = (&answer, &ended) {
+            self.announce_end(record, SignRequestStatus::Refused);
         }
         answer
     }
+}
 
-    /// The device citizen's request `id`, still pending.
-    async fn pending_of(&self, device: &Device, id: Uuid) -> Result<SignRequestRecord, RaError> {
-        let record = self
-            .current(id)
-            .await?
-            .filter(|r| r.iin == device.iin)
-            .ok_or_else(|| api(ErrorCode::NotFound, "no such sign request"))?;
-        match record.status {
-            SignRequestStatus::Pending => Ok(record),
-            other => Err(not_pending(other)),
+/// The device citizen's request `id`, still pending and in time (read in the answer's transaction, after
+/// its idempotency check, so a retried answer is replayed rather than refused).
+async fn pending_in(
+    conn: &mut AnyConnection,
+    device: &Device,
+    id: Uuid,
+    now: OffsetDateTime,
+) -> Result<SignRequestRecord, RaError> {
+    let record = sign_requests::find(conn, id)
+        .await?
+        .filter(|r| r.iin == device.iin)
+        .ok_or_else(|| api(ErrorCode::NotFound, "no such sign request"))?;
+    match record.status {
+        SignRequestStatus::Pending if record.expires_at <= now => {
+            Err(not_pending(SignRequestStatus::Expired))
         }
+        SignRequestStatus::Pending => Ok(record),
+        other => Err(not_pending(other)),
     }
 }
 
@@ -173,11 +181,8 @@ async fn check_signer(
     Ok(serial)
 }
 
-/// Ends the pending request; `wrong_state` (or `session_expired`) if it ended meanwhile.
+/// Ends the pending request; `wrong_state` if it ended meanwhile.
 async fn end(conn: &mut AnyConnection, record: &SignRequestRecord, finish: &Finish) -> Result<(), RaError> {
-    if record.expires_at <= finish.at {
-        return Err(not_pending(SignRequestStatus::Expired));
-    }
     match sign_requests::finish(conn, record.id, finish).await {
         Err(StorageError::Conflict { kind: ConflictKind::Stale, .. }) => {
             let now = sign_requests::find(conn, record.id).await?.ok_or(StorageError::NotFound)?;
