@@ -322,3 +322,23 @@ fn key_store_refusal_reaches_the_caller() {
     let result = cms::sign(b"x", &Refusing(leaf_signer()), &cert("leaf.pem"), &[], &options);
     assert!(matches!(result, Err(CmsError::Signer(SignError::KeyStore(reason))) if reason == "cancelled"));
 }
+
+#[test]
+fn detached_signature_verifies_against_the_digest_alone() {
+    let content = b"loan agreement No. 42";
+    let signed = our_signature(content, true);
+    let digest = DigestAlgorithm::Sha256.digest(content);
+    let verified = cms::verify_digest(&signed, &digest).unwrap();
+    assert!(verified.all_valid());
+    let other = DigestAlgorithm::Sha256.digest(b"loan agreement No. 43");
+    let report = cms::verify_digest(&signed, &other).unwrap();
+    assert_eq!(report.signers[0].status, SignerStatus::Invalid(InvalidReason::MessageDigestMismatch));
+}
+
+#[test]
+fn attached_signature_is_refused_by_digest_verification() {
+    let content = b"loan agreement No. 42";
+    let signed = our_signature(content, false);
+    let digest = DigestAlgorithm::Sha256.digest(content);
+    assert!(matches!(cms::verify_digest(&signed, &digest), Err(CmsError::ContentGivenTwice)));
+}

@@ -14,21 +14,26 @@ pub enum ErrorCode {
     MalformedRequest,
     /// `400`: a `POST` without a valid `Idempotency-Key` header.
     MissingIdempotencyKey,
-    /// `401`: operator credentials are missing or invalid, or a citizen's revocation signature does not
-    /// verify.
+    /// `401`: operator credentials are missing or invalid, a citizen's revocation or device-registration
+    /// signature does not verify, or a relying party's API key or a device token is missing or unknown
+    /// (then with `WWW-Authenticate: Bearer`).
     Unauthorized,
-    /// `403`: authenticated but not allowed (an operator role, a certificate of another IIN).
+    /// `403`: authenticated but not allowed (an operator role, a certificate of another IIN; a device
+    /// registration or an approval whose certificate is not a good AUTH / SIGN certificate of the
+    /// citizen issued by this CA).
     Forbidden,
     /// `403`: the last allowed attempt failed (SMS code tries); the session is now `failed`.
     TooManyAttempts,
-    /// `404`: no such session, ticket, review or certificate.
+    /// `404`: no such session, ticket, review, certificate or sign request (another relying party's or
+    /// citizen's counts as none); for a new sign request, the citizen holds no good SIGN certificate.
     NotFound,
-    /// `409`: the session is not in the state this step needs; `expected_state` names the state it is in.
+    /// `409`: the session is not in the state this step needs; `expected_state` names the state it is in
+    /// (for a sign request that already ended: `signed`, `refused` or `cancelled`).
     WrongState,
     /// `409`: the request clashes with the resource's state: an idempotency key reused with another
     /// request, a ticket or review already decided, a certificate already revoked.
     Conflict,
-    /// `410`: the session expired; start a new one.
+    /// `410`: the session (or the sign request) expired; start a new one.
     SessionExpired,
     /// `413`: the body is larger than the limit (pictures: 5 MiB).
     PayloadTooLarge,

@@ -35,6 +35,7 @@ pub mod operator;
 pub mod paths;
 pub mod person;
 pub mod session;
+pub mod sign_requests;
 pub mod state;
 pub mod steps;
 
@@ -52,6 +53,11 @@ pub use operator::{
 };
 pub use person::Person;
 pub use session::Session;
+pub use sign_requests::{
+    CreateSignRequest, DeviceRegistered, DeviceRegistration, DeviceSignRequest, SignRequestApproval,
+    SignRequestCallback, SignRequestCreated, SignRequestState, SignRequestStatus, SignatureFormat,
+    verification_code,
+};
 pub use state::{EnrollmentState, FailureReason};
 pub use steps::{
     Consent, CsrPair, DeviceInfo, EmailAddress, ImageType, PhoneNumber, Platform, SmsCode, StartEnrollment,

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, Required, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
@@ -54,6 +54,13 @@ use crate::limits::MAX_IDEMPOTENCY_KEY_LEN;
         operations::certificates,
         operations::operator_revoke_certificate,
         operations::dev_sms,
+        operations::create_sign_request,
+        operations::sign_request,
+        operations::register_device,
+        operations::device_sign_requests,
+        operations::device_events,
+        operations::approve_sign_request,
+        operations::refuse_sign_request,
     ),
     components(schemas(ApiError, ErrorCode)),
     modifiers(&Conventions),
@@ -61,6 +68,8 @@ use crate::limits::MAX_IDEMPOTENCY_KEY_LEN;
         (name = "enrollment", description = "The citizen's enrollment session"),
         (name = "certificates", description = "The holder's own certificates"),
         (name = "operator", description = "The operator console's JSON API"),
+        (name = "sign-requests", description = "Relying parties ask citizens to sign"),
+        (name = "devices", description = "The citizen's phone: registration, pending requests, answers"),
         (name = "dev", description = "Only when the server runs with --dev"),
     )
 )]
@@ -83,6 +92,26 @@ impl Modify for Conventions {
                 OPERATOR_SESSION_COOKIE,
                 "The operator's session cookie, set by the console's login page",
             ))),
+        );
+        components.add_security_scheme(
+            "relying_party",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The relying party's API key, printed once by `qoltanba-server rp add`",
+                    ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "device",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The device token answered by `POST /v1/devices`"))
+                    .build(),
+            ),
         );
         for item in doc.paths.paths.values_mut() {
             if let Some(get) = item.get.as_mut() {
@@ -141,7 +170,8 @@ fn add_errors(operation: &mut Operation, method_errors: &[ErrorCode]) {
 
 /// The CSRF header, on state-changing operations that need an operator session.
 fn add_csrf_header(operation: &mut Operation) {
-    if operation.security.as_ref().is_none_or(|s| s.is_empty()) {
+    let operator = operation.tags.as_ref().is_some_and(|tags| tags.iter().any(|t| t == "operator"));
+    if !operator || operation.security.as_ref().is_none_or(|s| s.is_empty()) {
         return;
     }
     let parameter = ParameterBuilder::new()

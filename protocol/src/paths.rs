@@ -49,6 +49,20 @@ pub const OPERATOR_REGISTRY_PHOTO: &str = "/v1/operator/people/{iin}/photo";
 pub const OPERATOR_CERTIFICATES: &str = "/v1/operator/certificates";
 /// `POST` [`crate::OperatorRevocation`].
 pub const OPERATOR_CERTIFICATE_REVOCATION: &str = "/v1/operator/certificates/{serial}/revocation";
+/// `POST` [`crate::CreateSignRequest`] → `201` [`crate::SignRequestCreated`] (relying party's API key).
+pub const SIGN_REQUESTS: &str = "/v1/sign-requests";
+/// `GET ?timeoutMs=` → [`crate::SignRequestState`] (relying party's API key; long-poll).
+pub const SIGN_REQUEST: &str = "/v1/sign-requests/{id}";
+/// `POST` [`crate::DeviceRegistration`] → `201` [`crate::DeviceRegistered`].
+pub const DEVICES: &str = "/v1/devices";
+/// `GET ?waitMs=` → the pending [`crate::DeviceSignRequest`]s (device token).
+pub const DEVICE_SIGN_REQUESTS: &str = "/v1/device/sign-requests";
+/// `POST` [`crate::SignRequestApproval`] → [`crate::SignRequestCallback`] (device token).
+pub const DEVICE_SIGN_REQUEST_APPROVAL: &str = "/v1/device/sign-requests/{id}/approval";
+/// `POST` (empty body) → [`crate::SignRequestCallback`] (device token).
+pub const DEVICE_SIGN_REQUEST_REFUSAL: &str = "/v1/device/sign-requests/{id}/refusal";
+/// `GET`: the device's server-sent events (device token).
+pub const DEVICE_EVENTS: &str = "/v1/device/events";
 /// `GET ?phone=`: the embedded SMS gateway's outbox; only with `--dev`.
 pub const DEV_SMS: &str = "/v1/dev/sms";
 /// `GET`: this API's OpenAPI document ([`crate::openapi()`]).
@@ -101,6 +115,18 @@ pub fn enrollment_csrs(id: Uuid) -> String {
 /// [`CERTIFICATE_REVOCATION`] for a serial (hex).
 pub fn certificate_revocation(serial: &str) -> String {
     with_serial(CERTIFICATE_REVOCATION, serial)
+}
+/// [`SIGN_REQUEST`] for a request.
+pub fn sign_request(id: Uuid) -> String {
+    with_id(SIGN_REQUEST, id)
+}
+/// [`DEVICE_SIGN_REQUEST_APPROVAL`] for a request.
+pub fn device_sign_request_approval(id: Uuid) -> String {
+    with_id(DEVICE_SIGN_REQUEST_APPROVAL, id)
+}
+/// [`DEVICE_SIGN_REQUEST_REFUSAL`] for a request.
+pub fn device_sign_request_refusal(id: Uuid) -> String {
+    with_id(DEVICE_SIGN_REQUEST_REFUSAL, id)
 }
 /// [`OPERATOR_PHONE_REGISTRATION_DECISION`] for a ticket.
 pub fn operator_phone_registration_decision(ticket: Uuid) -> String {
@@ -168,6 +194,9 @@ mod tests {
             operator_id_card_photo(ID),
             operator_registry_photo("900101300123"),
             operator_certificate_revocation("01"),
+            sign_request(ID),
+            device_sign_request_approval(ID),
+            device_sign_request_refusal(ID),
         ];
         for path in filled {
             assert!(path.starts_with("/v1/") && !path.contains('{'), "{path}");

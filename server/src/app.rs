@@ -9,11 +9,12 @@ use time::OffsetDateTime;
 use crate::bootstrap::{self, BootstrapError};
 use crate::config::CaConfig;
 use crate::ra::Ra;
+use crate::signing::Signing;
 use crate::storage::Storage;
 use crate::web;
 
 /// Brings the CA up (making one on an empty database) and assembles every route: service, PKI, console,
-/// operator, certificates, enrollment; `dev` adds the SMS outbox (`/v1/dev/sms`, `/dev/sms`).
+/// operator, certificates, sign requests and devices (with their expiry sweeper), enrollment; `dev` adds the SMS outbox (`/v1/dev/sms`, `/dev/sms`).
 pub async fn router(storage: Storage, ca: &CaConfig, dev: bool) -> Result<Router, BootstrapError> {
     let authority = bootstrap::open_authority(&storage, ca, OffsetDateTime::now_utc()).await?;
     let metrics = web::Metrics::new();
@@ -21,6 +22,8 @@ pub async fn router(storage: Storage, ca: &CaConfig, dev: bool) -> Result<Router
         web::ConsoleState { storage: storage.clone(), secure_cookies: ca.public_url.starts_with("https://") };
     let authority = Arc::new(authority);
     let ra = Arc::new(Ra::new(storage.clone(), authority.clone()));
+    let signing = Arc::new(Signing::new(storage.clone(), dev));
+    signing.spawn_sweeper();
     let pki = web::PkiState { authority, storage };
     Ok(metrics.layer(
         web::service_routes(metrics.clone())
@@ -28,6 +31,7 @@ pub async fn router(storage: Storage, ca: &CaConfig, dev: bool) -> Result<Router
             .merge(web::console_routes(console))
             .merge(web::operator_routes(ra.clone()))
             .merge(web::certificate_routes(ra.clone()))
+            .merge(web::sign_request_routes(signing))
             .merge(web::enrollment_routes(ra, dev)),
     ))
 }

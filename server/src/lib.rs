@@ -5,6 +5,7 @@
 //! - [`storage`]: the only code that touches the database (SQLite by default, PostgreSQL by URL);
 //! - [`ca`]: signs certificates, CRLs and OCSP answers; knows nothing of HTTP or of enrollment;
 //! - [`ra`]: enrollment sessions, identity proofing, policy;
+//! - [`signing`]: push-approved signing requests of relying parties, and citizens' devices;
 //! - [`web`]: HTTP and pages.
 //!
 //! What it does not do (yet): talk to the real government systems; their embedded stand-ins live in
@@ -19,6 +20,7 @@ pub mod ca;
 pub mod config;
 pub mod ra;
 pub mod seed;
+pub mod signing;
 pub mod storage;
 pub mod telemetry;
 pub mod web;

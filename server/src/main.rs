@@ -2,6 +2,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use qoltanba_server::config::{CaConfig, default_key_dir};
+use qoltanba_server::signing::relying_parties;
 use qoltanba_server::storage::Storage;
 use qoltanba_server::{accounts, bootstrap, seed};
 use std::net::SocketAddr;
@@ -64,6 +65,9 @@ enum Command {
     /// Operator accounts of the console.
     #[command(subcommand)]
     Operator(OperatorCommand),
+    /// Relying parties (services that ask citizens to sign).
+    #[command(subcommand)]
+    Rp(RpCommand),
     /// List what was issued for an IIN: serial, purpose, status.
     Certs {
         /// The holder's IIN.
@@ -79,6 +83,21 @@ enum Command {
 enum CaCommand {
     /// Create the root and issuing CA (refuses when the database already has one).
     Init,
+}
+
+#[derive(Debug, Subcommand)]
+enum RpCommand {
+    /// Register a relying party; prints its API key and callback secret once (keep them: the server
+    /// keeps only the key's hash).
+    Add {
+        /// Its name, shown on the citizen's phone (1-100 characters, unique).
+        name: String,
+        /// A host its callback URLs may name (repeat for several).
+        #[arg(long = "callback-host")]
+        callback_hosts: Vec<String>,
+    },
+    /// List the relying parties.
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -125,6 +144,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Certs { iin, json } => certs(&storage, &iin, json, now).await,
         Command::Operator(command) => operator(&storage, command, now).await,
+        Command::Rp(command) => relying_party(&storage, command, now).await,
     }
 }
 
@@ -183,6 +203,26 @@ async fn operator(storage: &Storage, command: OperatorCommand, now: OffsetDateTi
         OperatorCommand::List => {
             for account in accounts::list(storage).await.map_err(|e| e.to_string())? {
                 println!("{}  created {}", account.username, account.created_at);
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn relying_party(storage: &Storage, command: RpCommand, now: OffsetDateTime) -> Result<(), String> {
+    match command {
+        RpCommand::Add { name, callback_hosts } => {
+            let added = relying_parties::add(storage, &name, &callback_hosts, now)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("relying party {} added ({})", added.relying_party.name, added.relying_party.id);
+            println!("api key:         {}", added.api_key.as_str());
+            println!("callback secret: {}", added.callback_secret.as_str());
+            println!("(shown once; send the key as `Authorization: Bearer <api key>`)");
+        }
+        RpCommand::List => {
+            for rp in relying_parties::list(storage).await.map_err(|e| e.to_string())? {
+                println!("{}  {}  callback hosts: {}", rp.id, rp.name, rp.callback_hosts.join(", "));
             }
         }
     }

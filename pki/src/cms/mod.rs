@@ -15,4 +15,4 @@ pub use crate::algorithm::DigestAlgorithm;
 pub use error::CmsError;
 pub use report::{InvalidReason, SignerReport, SignerStatus, Verified};
 pub use sign::{SignOptions, sign};
-pub use verify::verify;
+pub use verify::{verify, verify_digest};

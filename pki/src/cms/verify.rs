@@ -24,11 +24,7 @@ use crate::certificate::CertificateView;
 pub fn verify(signed: &[u8], detached_content: Option<&[u8]>) -> Result<Verified, CmsError> {
     // BER reading is a superset of DER and keeps SET OF elements in their received order, so re-encoded
     // certificates hash exactly as sent.
-    let info = ContentInfo::from_ber(signed)?;
-    if info.content_type != ID_SIGNED_DATA {
-        return Err(CmsError::NotSignedData(info.content_type));
-    }
-    let signed_data = SignedDataContent::from_ber(&info.content.to_der()?)?;
+    let signed_data = signed_data(signed)?;
     let attached = signed_data.encap_content_info.econtent.as_ref().map(|o| o.as_bytes().to_vec());
     let content = match (&attached, detached_content) {
         (Some(_), Some(_)) => return Err(CmsError::ContentGivenTwice),
@@ -36,7 +32,40 @@ pub fn verify(signed: &[u8], detached_content: Option<&[u8]>) -> Result<Verified
         (Some(content), None) => &content[..],
         (None, Some(content)) => content,
     };
-    let certificates = embedded_certificates(&signed_data);
+    let mut verified = verify_signers(&signed_data, Content::Bytes(content), None)?;
+    verified.content = attached;
+    Ok(verified)
+}
+
+/// Verifies a detached SignedData `signed` against the SHA-256 `digest` of its content, for a verifier
+/// that holds only the digest (a relying party that keeps its document).
+///
+/// Each signer must have signed attributes whose messageDigest equals `digest` under SHA-256; a signer
+/// without signed attributes, or with another digest algorithm, is reported invalid
+/// ([`InvalidReason::MissingMessageDigest`], [`InvalidReason::MessageDigestMismatch`]). A message that
+/// carries its own content is refused with [`CmsError::ContentGivenTwice`].
+pub fn verify_digest(signed: &[u8], digest: &[u8]) -> Result<Verified, CmsError> {
+    let signed_data = signed_data(signed)?;
+    if signed_data.encap_content_info.econtent.is_some() {
+        return Err(CmsError::ContentGivenTwice);
+    }
+    verify_signers(&signed_data, Content::Sha256(digest), None)
+}
+
+fn signed_data(signed: &[u8]) -> Result<SignedDataContent, CmsError> {
+    let info = ContentInfo::from_ber(signed)?;
+    if info.content_type != ID_SIGNED_DATA {
+        return Err(CmsError::NotSignedData(info.content_type));
+    }
+    Ok(SignedDataContent::from_ber(&info.content.to_der()?)?)
+}
+
+fn verify_signers(
+    signed_data: &SignedDataContent,
+    content: Content<'_>,
+    attached: Option<Vec<u8>>,
+) -> Result<Verified, CmsError> {
+    let certificates = embedded_certificates(signed_data);
     if signed_data.signer_infos.0.is_empty() {
         return Err(CmsError::NoSigners);
     }
@@ -51,9 +80,26 @@ pub fn verify(signed: &[u8], detached_content: Option<&[u8]>) -> Result<Verified
     Ok(Verified { content: attached, signers, certificates })
 }
 
+/// What the signers signed: the content itself, or only its SHA-256 digest.
+#[derive(Clone, Copy)]
+enum Content<'a> {
+    Bytes(&'a [u8]),
+    Sha256(&'a [u8]),
+}
+
+impl Content<'_> {
+    /// Whether the content's digest under `algorithm` is `expected`.
+    fn has_digest(self, algorithm: DigestAlgorithm, expected: &[u8]) -> bool {
+        match self {
+            Self::Bytes(content) => algorithm.digest(content) == expected,
+            Self::Sha256(digest) => algorithm == DigestAlgorithm::Sha256 && digest == expected,
+        }
+    }
+}
+
 /// The content every signer signed, and its declared type.
 struct Message<'a> {
-    content: &'a [u8],
+    content: Content<'a>,
     content_type: const_oid::ObjectIdentifier,
 }
 
@@ -131,13 +177,16 @@ fn check(
     let signature = info.signature.as_bytes();
     let Some(signed_attrs) = &info.signed_attrs else {
         // No signed attributes: the signature covers the content itself.
-        return match rsa_signature_is_valid(key, signature_digest, message.content, signature) {
+        let Content::Bytes(content) = message.content else {
+            return Err(InvalidReason::MissingMessageDigest);
+        };
+        return match rsa_signature_is_valid(key, signature_digest, content, signature) {
             true => Ok(()),
             false => Err(InvalidReason::BadSignature),
         };
     };
     let expected = values.message_digest.as_deref().ok_or(InvalidReason::MissingMessageDigest)?;
-    if digest_algorithm.digest(message.content) != expected {
+    if !message.content.has_digest(digest_algorithm, expected) {
         return Err(InvalidReason::MessageDigestMismatch);
     }
     if values.content_type.ok_or(InvalidReason::MissingContentType)? != message.content_type {

@@ -7,10 +7,15 @@ use crate::ErrorCode::{self, *};
 use crate::certificates::CertificateQuery;
 use crate::dev::SmsQuery;
 use crate::paths;
+use crate::sign_requests::{DevicePoll, SignRequestPoll};
 use crate::{
     CertificateItem, CitizenRevocation, Consent, CsrPair, EmailAddress, OperatorLogin, OperatorRevocation,
     OperatorSession, PhoneNumber, PhoneRegistrationTicket, ReviewDecision, SelfieReview, Session, SmsCode,
     SmsMessage, StartEnrollment, TicketDecision,
+};
+use crate::{
+    CreateSignRequest, DeviceRegistered, DeviceRegistration, DeviceSignRequest, SignRequestApproval,
+    SignRequestCallback, SignRequestCreated, SignRequestState,
 };
 
 /// Errors every operation may answer, besides its own in [`ERRORS`].
@@ -22,7 +27,9 @@ const SESSION: &[ErrorCode] = &[MalformedRequest, NotFound, SessionExpired];
 /// Errors of every enrollment step.
 const STEP: &[ErrorCode] = &[MalformedRequest, NotFound, SessionExpired, WrongState];
 /// `POST`s that take no `Idempotency-Key` (logging in is not an action to replay).
-pub(super) const WITHOUT_IDEMPOTENCY_KEY: &[&str] = &["operator_login"];
+/// Registering a device takes none either: its answer holds a secret (the device token) that must not be
+/// stored for replay; a retry registers another device.
+pub(super) const WITHOUT_IDEMPOTENCY_KEY: &[&str] = &["operator_login", "register_device"];
 /// Errors of every operator operation.
 const OPERATOR: &[ErrorCode] = &[Unauthorized, Forbidden];
 
@@ -54,6 +61,19 @@ pub(super) const ERRORS: &[(&str, &[&[ErrorCode]])] = &[
     ("certificates", &[OPERATOR, &[InvalidIin]]),
     ("operator_revoke_certificate", &[OPERATOR, &[NotFound, InvalidInput]]),
     ("dev_sms", &[&[NotFound]]),
+    (
+        "create_sign_request",
+        &[&[Unauthorized, InvalidIin, InvalidInput, NotFound, PayloadTooLarge, RateLimited]],
+    ),
+    ("sign_request", &[&[Unauthorized, NotFound, InvalidInput]]),
+    ("register_device", &[&[MalformedRequest, Unauthorized, Forbidden, InvalidInput]]),
+    ("device_sign_requests", &[&[Unauthorized, InvalidInput]]),
+    ("device_events", &[&[Unauthorized]]),
+    (
+        "approve_sign_request",
+        &[&[Unauthorized, NotFound, WrongState, SessionExpired, InvalidInput, Forbidden]],
+    ),
+    ("refuse_sign_request", &[&[Unauthorized, NotFound, WrongState, SessionExpired]]),
 ];
 
 /// Start an enrollment: checks the IIN, looks the phone up, and answers with the first state
@@ -209,3 +229,50 @@ fn operator_revoke_certificate() {}
 #[utoipa::path(get, path = paths::DEV_SMS, tag = "dev", params(SmsQuery),
     responses((status = 200, description = "Sent messages", body = Vec<SmsMessage>)))]
 fn dev_sms() {}
+
+/// A relying party asks a citizen to sign. The citizen must hold a good SIGN certificate (`not_found`
+/// otherwise). A newer request cancels the citizen's pending one; requests expire after 2 minutes.
+/// Limited per relying party and per citizen (`rate_limited`, with `Retry-After`).
+#[utoipa::path(post, path = paths::SIGN_REQUESTS, tag = "sign-requests", request_body = CreateSignRequest,
+    security(("relying_party" = [])),
+    responses((status = 201, description = "Created; show the verification code", body = SignRequestCreated)))]
+fn create_sign_request() {}
+
+/// The request's status; with `timeoutMs`, waits while it is `pending`. Only the relying party's own
+/// requests (`not_found` otherwise).
+#[utoipa::path(get, path = paths::SIGN_REQUEST, tag = "sign-requests", security(("relying_party" = [])),
+    params(("id" = Uuid, Path, description = "Request id"), SignRequestPoll),
+    responses((status = 200, description = "The request", body = SignRequestState)))]
+fn sign_request() {}
+
+/// A phone registers for its citizen's requests with a message signed by a good AUTH key issued by this
+/// CA (`forbidden` for another certificate, a revoked or expired one; `unauthorized` for a bad
+/// signature; `invalid_input` for a `registered_at` more than 5 minutes off).
+#[utoipa::path(post, path = paths::DEVICES, tag = "devices", request_body = DeviceRegistration,
+    responses((status = 201, description = "Registered; keep the token", body = DeviceRegistered)))]
+fn register_device() {}
+
+/// The citizen's pending requests; with `waitMs`, waits while there is none.
+#[utoipa::path(get, path = paths::DEVICE_SIGN_REQUESTS, tag = "devices", security(("device" = [])),
+    params(DevicePoll),
+    responses((status = 200, description = "Pending requests", body = Vec<DeviceSignRequest>)))]
+fn device_sign_requests() {}
+
+/// Server-sent events: `sign_request` (a `DeviceSignRequest`: the pending ones at once, then each new
+/// one), `sign_request_ended` (a `SignRequestCallback`), and keep-alive comments.
+#[utoipa::path(get, path = paths::DEVICE_EVENTS, tag = "devices", security(("device" = [])),
+    responses((status = 200, description = "An event stream", content_type = "text/event-stream", body = String)))]
+fn device_events() {}
+
+/// Approve with the CMS SignedData: signed by a good SIGN certificate of the citizen issued by this CA
+/// (`forbidden` otherwise), over exactly the request's document or digest (`invalid_input` otherwise).
+#[utoipa::path(post, path = paths::DEVICE_SIGN_REQUEST_APPROVAL, tag = "devices", request_body = SignRequestApproval,
+    security(("device" = [])), params(("id" = Uuid, Path, description = "Request id")),
+    responses((status = 200, description = "Signed", body = SignRequestCallback)))]
+fn approve_sign_request() {}
+
+/// Refuse the request.
+#[utoipa::path(post, path = paths::DEVICE_SIGN_REQUEST_REFUSAL, tag = "devices",
+    security(("device" = [])), params(("id" = Uuid, Path, description = "Request id")),
+    responses((status = 200, description = "Refused", body = SignRequestCallback)))]
+fn refuse_sign_request() {}

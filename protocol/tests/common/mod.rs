@@ -259,7 +259,55 @@ fn errors() -> Vec<Case> {
     ]
 }
 
+const RID: &str = "7d1f0c2e-9a3b-4c5d-8e6f-1a2b3c4d5e6f";
+const REQUEST_ID: Uuid = Uuid::from_u128(0x7d1f0c2e_9a3b_4c5d_8e6f_1a2b3c4d5e6f);
+const DIGEST: &str = "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=";
+
+fn sign_requests() -> Vec<Case> {
+    let expires_at = datetime!(2025-03-01 10:17:00 UTC);
+    vec![
+        case!(CreateSignRequest,
+            CreateSignRequest { iin: "900101300255".into(), data: None, digest: Some(DIGEST.into()),
+                format: SignatureFormat::Detached, display_text: "Loan agreement No. 42".into(),
+                callback_url: Some("https://bank.example.kz/qoltanba/callback".into()) },
+            {"iin": "900101300255", "digest": DIGEST, "format": "detached",
+             "display_text": "Loan agreement No. 42", "callback_url": "https://bank.example.kz/qoltanba/callback"}),
+        case!(SignatureFormat, SignatureFormat::Attached, "attached"),
+        case!(SignRequestCreated,
+            SignRequestCreated { id: REQUEST_ID, verification_code: "7180".into(), expires_at },
+            {"id": RID, "verification_code": "7180", "expires_at": "2025-03-01T10:17:00Z"}),
+        case!(SignRequestState,
+            SignRequestState { id: REQUEST_ID, status: SignRequestStatus::Signed, verification_code: "7180".into(),
+                expires_at, signature: Some("MIIG".into()),
+                signer_certificate: Some("-----BEGIN CERTIFICATE-----\n".into()) },
+            {"id": RID, "status": "signed", "verification_code": "7180", "expires_at": "2025-03-01T10:17:00Z",
+             "signature": "MIIG", "signer_certificate": "-----BEGIN CERTIFICATE-----\n"}),
+        case!(SignRequestStatus, SignRequestStatus::Cancelled, "cancelled"),
+        case!(SignRequestCallback, SignRequestCallback { id: REQUEST_ID, status: SignRequestStatus::Refused },
+            {"id": RID, "status": "refused"}),
+        case!(DeviceRegistration,
+            DeviceRegistration { auth_certificate: "MIIF".into(),
+                registered_at: datetime!(2025-03-01 10:15:00 UTC), platform: Some(Platform::Android),
+                push_token: Some("fcm-token".into()), signature: "c2ln".into() },
+            {"auth_certificate": "MIIF", "registered_at": "2025-03-01T10:15:00Z", "platform": "android",
+             "push_token": "fcm-token", "signature": "c2ln"}),
+        case!(DeviceRegistered, DeviceRegistered { device_id: SESSION_ID, device_token: "dGVzdA".into() },
+            {"device_id": SID, "device_token": "dGVzdA"}),
+        case!(DeviceSignRequest,
+            DeviceSignRequest { id: REQUEST_ID, relying_party: "Demo Bank".into(),
+                display_text: "Loan agreement No. 42".into(), verification_code: "7180".into(),
+                digest: DIGEST.into(), format: SignatureFormat::Attached, data: Some("aGVsbG8=".into()), expires_at },
+            {"id": RID, "relying_party": "Demo Bank", "display_text": "Loan agreement No. 42",
+             "verification_code": "7180", "digest": DIGEST, "format": "attached", "data": "aGVsbG8=",
+             "expires_at": "2025-03-01T10:17:00Z"}),
+        case!(SignRequestApproval, SignRequestApproval { signature: "MIIG".into() }, {"signature": "MIIG"}),
+    ]
+}
+
 /// Every example, for every schema type of the API.
 pub fn cases() -> Vec<Case> {
-    [states(), enrollment(), certificates(), operator(), errors()].into_iter().flatten().collect()
+    [states(), enrollment(), certificates(), operator(), errors(), sign_requests()]
+        .into_iter()
+        .flatten()
+        .collect()
 }

@@ -16,6 +16,7 @@ pub use login::{LOCKOUT_FAILURES, LOCKOUT_WINDOW, login};
 pub use password::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN};
 pub use session::{
     AuthenticatedOperator, NewSession, SESSION_LIFETIME, authenticate, csrf_matches, logout, random_token,
+    token_hash,
 };
 pub use username::{MAX_USERNAME_LEN, validate_username};
 

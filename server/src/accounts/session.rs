@@ -84,7 +84,7 @@ pub fn csrf_matches(expected: &str, given: &str) -> bool {
 }
 
 /// The stored form of a session token: lower-case hex SHA-256.
-pub(super) fn token_hash(token: &str) -> String {
+pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 

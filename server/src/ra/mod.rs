@@ -24,7 +24,7 @@ mod revocation;
 mod session;
 mod sms;
 mod start;
-mod transaction;
+pub(crate) mod transaction;
 mod validate;
 
 use std::sync::Arc;
@@ -39,9 +39,11 @@ use crate::storage::Storage;
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use codes::{CodeSource, RandomCodes, hash_code, mask_phone};
 pub use error::RaError;
+pub(crate) use error::api;
 pub use face::{FaceVerdict, FaceVerifier, OperatorReview};
 pub use queues::Picture;
 pub use revocation::REVOCATION_MAX_SKEW;
+pub(crate) use session::audit;
 pub use transaction::Idempotency;
 
 /// How long a session lives without any step: each change pushes its expiry this far ahead.

@@ -5,11 +5,12 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Transaction};
+use time::OffsetDateTime;
 
 use super::error::api;
 use super::{Ra, RaError};
-use crate::storage::StorageError;
 use crate::storage::idempotency::{self, Outcome, StoredResponse};
+use crate::storage::{Storage, StorageError};
 
 /// A request's idempotency key with what identifies the request: its route and a digest of its body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,37 +57,57 @@ impl Ra {
         &self,
         idem: Option<&Idempotency>,
     ) -> Result<Begun<T>, RaError> {
-        let mut tx = self.storage.begin().await?;
-        let Some(idem) = idem else { return Ok(Begun::Fresh(tx)) };
-        match idempotency::begin(&mut tx, &idem.key, &idem.route, &idem.request_hash, self.now()).await? {
-            Outcome::New => Ok(Begun::Fresh(tx)),
-            Outcome::Replay(stored) => Ok(Begun::Replayed(decode(&stored))),
-            Outcome::Mismatch => {
-                Err(api(ErrorCode::Conflict, "this idempotency key was used for another request"))
-            }
-            Outcome::Unfinished => Err(api(ErrorCode::Conflict, "this idempotency key is in use")),
-        }
+        begin(&self.storage, idem, self.now()).await
     }
 
     /// Records the answer under the key and commits.
     pub(crate) async fn commit<T: Serialize>(
         &self,
-        mut tx: Tx,
+        tx: Tx,
         idem: Option<&Idempotency>,
         answer: Answer<T>,
         success_status: u16,
     ) -> Result<T, RaError> {
-        let (status, body, result) = match answer {
-            Answer::Done(done) => (success_status, serde_json::to_vec(&done)?, Ok(done)),
-            Answer::Refused(error) => (error.http_status(), serde_json::to_vec(&error)?, Err(error.into())),
-        };
-        if let Some(idem) = idem {
-            let stored = StoredResponse { status, content_type: "application/json".to_owned(), body };
-            idempotency::finish(&mut tx, &idem.key, &stored, self.now()).await?;
-        }
-        tx.commit().await.map_err(StorageError::from)?;
-        result
+        commit(tx, idem, answer, success_status, self.now()).await
     }
+}
+
+/// Opens a transaction on `storage` and records the key at `now` (or finds its earlier answer).
+pub(crate) async fn begin<T: DeserializeOwned>(
+    storage: &Storage,
+    idem: Option<&Idempotency>,
+    now: OffsetDateTime,
+) -> Result<Begun<T>, RaError> {
+    let mut tx = storage.begin().await?;
+    let Some(idem) = idem else { return Ok(Begun::Fresh(tx)) };
+    match idempotency::begin(&mut tx, &idem.key, &idem.route, &idem.request_hash, now).await? {
+        Outcome::New => Ok(Begun::Fresh(tx)),
+        Outcome::Replay(stored) => Ok(Begun::Replayed(decode(&stored))),
+        Outcome::Mismatch => {
+            Err(api(ErrorCode::Conflict, "this idempotency key was used for another request"))
+        }
+        Outcome::Unfinished => Err(api(ErrorCode::Conflict, "this idempotency key is in use")),
+    }
+}
+
+/// Records the answer under the key at `now` and commits.
+pub(crate) async fn commit<T: Serialize>(
+    mut tx: Tx,
+    idem: Option<&Idempotency>,
+    answer: Answer<T>,
+    success_status: u16,
+    now: OffsetDateTime,
+) -> Result<T, RaError> {
+    let (status, body, result) = match answer {
+        Answer::Done(done) => (success_status, serde_json::to_vec(&done)?, Ok(done)),
+        Answer::Refused(error) => (error.http_status(), serde_json::to_vec(&error)?, Err(error.into())),
+    };
+    if let Some(idem) = idem {
+        let stored = StoredResponse { status, content_type: "application/json".to_owned(), body };
+        idempotency::finish(&mut tx, &idem.key, &stored, now).await?;
+    }
+    tx.commit().await.map_err(StorageError::from)?;
+    result
 }
 
 /// The answer stored for a replay: the answer (a session) for a success, the error otherwise.

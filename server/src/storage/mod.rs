@@ -22,12 +22,15 @@ mod timestamp;
 pub mod audit;
 pub mod ca;
 pub mod certificates;
+pub mod devices;
 pub mod idempotency;
 pub mod operators;
 pub mod phones;
 pub mod registry;
+pub mod relying_parties;
 pub mod reviews;
 pub mod sessions;
+pub mod sign_requests;
 pub mod sms;
 pub mod uploads;
 

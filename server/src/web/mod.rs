@@ -1,5 +1,6 @@
 //! HTTP: one router per resource, handlers that parse, call the RA or CA, and map the result.
 
+mod bearer;
 mod certificates;
 mod console;
 mod enrollment;
@@ -10,7 +11,9 @@ mod metrics;
 mod openapi;
 mod operator;
 mod pki;
+mod sign_requests;
 
+pub use bearer::{AuthenticatedDevice, AuthenticatedRelyingParty, BearerRejection};
 pub use certificates::routes as certificate_routes;
 pub use console::{
     CSRF_HEADER, ConsoleState, CsrfOperator, DEV_SMS_PAGE, Operator, REVIEWS_PATH as CONSOLE_REVIEWS_PATH,
@@ -20,6 +23,7 @@ pub use enrollment::routes as enrollment_routes;
 pub use error::WebError;
 pub use metrics::Metrics;
 pub use pki::{PkiState, routes as pki_routes};
+pub use sign_requests::routes as sign_request_routes;
 
 use std::sync::Arc;
 
