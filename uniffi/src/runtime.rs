@@ -19,7 +19,8 @@ fn runtime() -> Result<&'static Runtime, FlowError> {
 }
 
 /// Runs `work` on the runtime and waits for it. Dropping the returned future (a cancelled coroutine)
-/// aborts the task.
+/// aborts the task. (Only the dev tools use it so far; the flow's driver runs through [`spawn_local`].)
+#[cfg(feature = "dev-tools")]
 pub(crate) async fn spawn<F, T>(work: F) -> Result<T, FlowError>
 where
     F: Future<Output = Result<T, FlowError>> + Send + 'static,
@@ -55,8 +56,10 @@ where
 }
 
 /// A task aborted when its handle is dropped before it finished.
+#[cfg(feature = "dev-tools")]
 struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
 
+#[cfg(feature = "dev-tools")]
 impl<T> Drop for AbortOnDrop<T> {
     fn drop(&mut self) {
         self.0.abort();
