@@ -118,37 +118,29 @@ fn image_type(headers: &HeaderMap) -> Result<ImageType, WebError> {
         })
 }
 
-async fn selfie(
-    State(ra): State<Arc<Ra>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let result = async {
-        let id = path_id(&id, "session")?;
-        let post = post_parts(&headers, &uri, body)?;
-        let image = image_type(&headers)?;
-        Ok(ra.submit_selfie(id, image, &post.body, Some(&post.idem)).await?)
+/// Handlers of the picture uploads: parse the id, the key and the image type, then call the RA.
+macro_rules! picture_step {
+    ($name:ident, $method:ident) => {
+        async fn $name(
+            State(ra): State<Arc<Ra>>,
+            Path(id): Path<String>,
+            headers: HeaderMap,
+            uri: Uri,
+            body: Result<Bytes, BytesRejection>,
+        ) -> Response {
+            let result = async {
+                let id = path_id(&id, "session")?;
+                let post = post_parts(&headers, &uri, body)?;
+                let image = image_type(&headers)?;
+                Ok(ra.$method(id, image, &post.body, Some(&post.idem)).await?)
+            };
+            reply(StatusCode::OK, result.await)
+        }
     };
-    reply(StatusCode::OK, result.await)
 }
 
-async fn id_card_photo(
-    State(ra): State<Arc<Ra>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-    body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let result = async {
-        let id = path_id(&id, "session")?;
-        let post = post_parts(&headers, &uri, body)?;
-        let image = image_type(&headers)?;
-        Ok(ra.submit_id_card_photo(id, image, &post.body, Some(&post.idem)).await?)
-    };
-    reply(StatusCode::OK, result.await)
-}
+picture_step!(selfie, submit_selfie);
+picture_step!(id_card_photo, submit_id_card_photo);
 
 async fn dev_sms(
     State(ra): State<Arc<Ra>>,
