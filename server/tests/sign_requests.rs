@@ -515,9 +515,15 @@ async fn device_long_poll_returns_when_a_request_arrives(db: TestDb) {
             .bearer_auth(&token);
         tokio::spawn(async move { request.send().await.unwrap().json::<Value>().await.unwrap() })
     };
-    tokio::task::yield_now().await;
+    // Time for the poll to find nothing pending and wait (HTTP shows no barrier to wait on); a poll that
+    // only started after the request would pass without a wake-up, but a lost wake-up cannot pass: the
+    // poll would hold for its 100 s, past the deadline below.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let id = fx.create(&attached(&fx.alice.iin, b"wake up")).await["id"].as_str().unwrap().to_owned();
-    let pending = waiting.await.unwrap();
+    let pending = tokio::time::timeout(std::time::Duration::from_secs(30), waiting)
+        .await
+        .expect("the waiting poll is woken by the new request")
+        .unwrap();
     assert_eq!(pending[0]["id"], id.as_str());
 }
 

@@ -106,6 +106,7 @@ backend_tests!(
     audit_log_appends_and_refuses_update_and_delete,
     seed_is_idempotent_with_valid_iins,
     data_survives_reopening,
+    a_lock_not_had_in_time_is_busy,
 );
 
 const TABLES: [&str; 19] = [
@@ -708,6 +709,26 @@ async fn data_survives_reopening(db: TestDb) {
     assert_eq!(certificates::find(&mut conn, "0B").await.unwrap().unwrap().purpose, CertificatePurpose::Sign);
     drop(conn);
     reopened.close().await;
+}
+
+/// A statement that cannot get its lock in time is [`StorageError::Busy`] (which the web layer answers with
+/// `503 unavailable` and `Retry-After`), not a generic failure: on SQLite after the 5 s busy timeout behind
+/// another writer, on PostgreSQL after `lock_timeout` behind a table lock.
+async fn a_lock_not_had_in_time_is_busy(db: TestDb) {
+    let mut holder = db.storage.begin().await.unwrap();
+    let error = match db.backend {
+        Backend::Sqlite => db.storage.begin().await.err(),
+        Backend::Postgres => {
+            sqlx::query("LOCK TABLE citizens IN ACCESS EXCLUSIVE MODE").execute(&mut *holder).await.unwrap();
+            let mut waiter = db.storage.begin().await.unwrap();
+            sqlx::query("SET LOCAL lock_timeout = '100ms'").execute(&mut *waiter).await.unwrap();
+            let counted = sqlx::query("SELECT count(*) FROM citizens").fetch_one(&mut *waiter).await;
+            counted.err().map(StorageError::from)
+        }
+    };
+    assert!(matches!(error, Some(StorageError::Busy(_))), "{error:?}");
+    holder.rollback().await.unwrap();
+    assert!(db.storage.begin().await.is_ok(), "free again once the holder is done");
 }
 
 #[tokio::test]

@@ -206,7 +206,8 @@ impl Driver {
     }
 }
 
-/// How long to wait before retrying a stalled call: what the server asked, else a growing pause.
+/// How long to wait before retrying a stalled call: a pause that grows with the stalls in a row, or longer
+/// if the server asked for longer.
 fn retry_wait(notice: Option<&crate::enrollment::Notice>, stalls: u32) -> Duration {
     use crate::enrollment::Notice;
     let asked = match notice {
@@ -215,8 +216,7 @@ fn retry_wait(notice: Option<&crate::enrollment::Notice>, stalls: u32) -> Durati
         }
         _ => None,
     };
-    match asked {
-        Some(seconds) => Duration::from_secs(u64::from(seconds.min(120))),
-        None => Duration::from_millis(500u64 << stalls.min(6)),
-    }
+    let growing = Duration::from_millis(500u64 << stalls.min(6));
+    let asked = Duration::from_secs(u64::from(asked.unwrap_or(0).min(120)));
+    growing.max(asked)
 }

@@ -79,6 +79,7 @@ impl TestServer {
     /// A server on a fresh, seeded SQLite database with every route, as `qoltanba-server serve --dev`
     /// assembles them ([`qoltanba_server::app::router`]), issuing with this binary's shared CA.
     pub async fn start() -> Self {
+        show_server_logs();
         let dir = tempfile::tempdir().expect("temp dir");
         let db = format!("sqlite://{}", dir.path().join("qoltanba.db").display());
         let storage = Storage::connect(&db).await.expect("a fresh SQLite database");
@@ -128,6 +129,14 @@ impl Drop for TestServer {
     fn drop(&mut self) {
         self.task.abort();
     }
+}
+
+/// Sends the server's warnings and errors to the test's captured output (shown when a test fails): an
+/// internal error's cause is only in the log. `RUST_LOG` overrides the level.
+fn show_server_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
 }
 
 /// Records the shared CA in `storage`, so that the router opens it instead of making one.

@@ -31,6 +31,10 @@ pub enum StorageError {
     /// Applying the embedded migrations failed.
     #[error("migration failed")]
     Migration(#[source] sqlx::migrate::MigrateError),
+    /// The database is busy: a lock or a free connection was not had in time (SQLite's busy timeout,
+    /// PostgreSQL's serialization failure or deadlock, the pool's wait). Retrying is safe.
+    #[error("database busy")]
+    Busy(#[source] sqlx::Error),
     /// Any other database failure (connection, I/O, a trigger refusing a change, …).
     #[error("database error")]
     Database(#[source] sqlx::Error),
@@ -64,8 +68,10 @@ impl From<sqlx::Error> for StorageError {
             sqlx::Error::RowNotFound => Self::NotFound,
             sqlx::Error::Database(db) => match conflict(db.as_ref()) {
                 Some((kind, constraint)) => Self::Conflict { kind, constraint },
+                None if is_busy(db.as_ref()) => Self::Busy(sqlx::Error::Database(db)),
                 None => Self::Database(sqlx::Error::Database(db)),
             },
+            sqlx::Error::PoolTimedOut => Self::Busy(sqlx::Error::PoolTimedOut),
             other => Self::Database(other),
         }
     }
@@ -83,6 +89,19 @@ fn conflict(error: &dyn DatabaseError) -> Option<(ConflictKind, String)> {
         ErrorKind::UniqueViolation => Some((ConflictKind::Unique, unique_name(error))),
         ErrorKind::ForeignKeyViolation => Some((ConflictKind::ForeignKey, FOREIGN_KEY.to_owned())),
         _ => None,
+    }
+}
+
+/// Whether `error` is a lock that was not had in time: SQLite's `SQLITE_BUSY` / `SQLITE_LOCKED` (and their
+/// extended codes), PostgreSQL's `serialization_failure`, `deadlock_detected` and `lock_not_available`.
+fn is_busy(error: &dyn DatabaseError) -> bool {
+    const SQLITE_BUSY: i64 = 5;
+    const SQLITE_LOCKED: i64 = 6;
+    let Some(code) = error.code() else { return false };
+    match code.parse::<i64>() {
+        // SQLite reports its (extended) result code; the primary code is the low byte.
+        Ok(sqlite) => matches!(sqlite & 0xff, SQLITE_BUSY | SQLITE_LOCKED),
+        Err(_) => matches!(code.as_ref(), "40001" | "40P01" | "55P03"),
     }
 }
 

@@ -1,8 +1,8 @@
 //! The one error type of the HTTP layer: an [`ApiError`] body with its status. A 500's cause is logged
-//! and never sent.
+//! and never sent; a `retry_after_s` is also sent as `Retry-After`.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use qoltanba_protocol::{ApiError, ErrorCode};
 
@@ -31,6 +31,11 @@ impl IntoResponse for WebError {
             }
         };
         let status = StatusCode::from_u16(body.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, Json(body)).into_response()
+        let retry_after = body.retry_after_s.map(HeaderValue::from);
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, seconds);
+        }
+        response
     }
 }

@@ -1,5 +1,5 @@
 //! What every JSON handler shares: a `POST`'s body and idempotency key, JSON bodies, path ids, and the
-//! answer (with `Retry-After` for `rate_limited`).
+//! answer.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -13,16 +13,26 @@ use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use crate::ra::{Idempotency, RaError};
+use crate::storage::StorageError;
 use crate::web::WebError;
 
 impl From<RaError> for WebError {
     fn from(error: RaError) -> Self {
         match error {
             RaError::Api(body) => Self::Api(body),
+            RaError::Storage(StorageError::Busy(cause)) => {
+                tracing::warn!(%cause, "database busy; the client is asked to retry");
+                let mut body = ApiError::new(ErrorCode::Unavailable, "the service is busy; retry shortly");
+                body.retry_after_s = Some(BUSY_RETRY_AFTER_S);
+                Self::Api(body)
+            }
             other => Self::Internal(other.to_string()),
         }
     }
 }
+
+/// The `Retry-After` of an answer refused because the database was busy, in seconds.
+const BUSY_RETRY_AFTER_S: u32 = 1;
 
 /// A `POST`'s parts every handler needs: the body and its idempotency record.
 pub(crate) struct Post {
@@ -68,18 +78,10 @@ pub(crate) fn path_id(text: &str, what: &str) -> Result<Uuid, WebError> {
         .map_err(|_| WebError::Api(ApiError::new(ErrorCode::NotFound, format!("no such {what}"))))
 }
 
-/// `value` as JSON with `status`, or the error (with `Retry-After` for `rate_limited`).
+/// `value` as JSON with `status`, or the error.
 pub(crate) fn reply<T: Serialize>(status: StatusCode, result: Result<T, WebError>) -> Response {
     match result {
         Ok(value) => (status, Json(value)).into_response(),
-        Err(WebError::Api(error)) => {
-            let retry = error.retry_after_s;
-            let mut response = WebError::Api(error).into_response();
-            if let Some(seconds) = retry.and_then(|s| header::HeaderValue::from_str(&s.to_string()).ok()) {
-                response.headers_mut().insert(header::RETRY_AFTER, seconds);
-            }
-            response
-        }
-        Err(other) => other.into_response(),
+        Err(error) => error.into_response(),
     }
 }

@@ -80,13 +80,22 @@ where
     let db = TestDb { storage: storage.clone(), url, backend: Backend::Postgres };
     let outcome = tokio::spawn(test(db)).await;
     storage.close().await;
-    admin
-        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-        .await
-        .expect("drop the test database");
+    drop_database(&mut admin, &name).await;
     let _ = admin.close().await;
     if let Err(error) = outcome {
         std::panic::resume_unwind(error.into_panic());
+    }
+}
+
+/// Drops the test database, terminating what still uses it. A connection still starting up (a server task
+/// of the test racing its end) can make one attempt fail: tried a few times, then the last error panics.
+async fn drop_database(admin: &mut PgConnection, name: &str) {
+    let statement = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    let mut attempts = 0;
+    while let Err(error) = admin.execute(statement.as_str()).await {
+        attempts += 1;
+        assert!(attempts < 5, "drop the test database {name}: {error}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }
 
