@@ -255,7 +255,10 @@ fn errors() -> Vec<Case> {
              "expected_state": "expect_consent"}),
         case!(ApiError, ApiError::new(ErrorCode::InvalidIin, "bad check digit"),
             {"code": "invalid_iin", "detail": "bad check digit"}),
+        case!(ApiError, ApiError::login_refused(LoginRefusal::WrongNumber),
+            {"code": "forbidden", "detail": "login refused: wrong_number", "refusal": "wrong_number"}),
         case!(ErrorCode, ErrorCode::SessionExpired, "session_expired"),
+        case!(LoginRefusal, LoginRefusal::CertificateRevoked, "certificate_revoked"),
     ]
 }
 
