@@ -156,9 +156,8 @@ impl Login {
 
     /// A phone scanned `qr` from `address`: the first scan of a current frame claims the session.
     pub fn scan(&self, qr: &str, address: &str) -> Result<LoginChallenge, LoginError> {
-        let qr = LoginQr::parse(qr).map_err(|e| {
-            LoginError::Api(ApiError::new(ErrorCode::InvalidInput, format!("qr: {e}")))
-        })?;
+        let qr = LoginQr::parse(qr)
+            .map_err(|e| LoginError::Api(ApiError::new(ErrorCode::InvalidInput, format!("qr: {e}"))))?;
         self.table.scan(&qr, address, &self.relying_party, self.now())
     }
 
@@ -176,10 +175,8 @@ impl Login {
             Err(LoginError::Refused(reason)) => return Err(self.table.end(id, reason, now)),
             Err(other) => return Err(other),
         };
-        let citizen = LoggedIn {
-            iin: view.iin.unwrap_or_default(),
-            name: view.common_name.unwrap_or_default(),
-        };
+        let citizen =
+            LoggedIn { iin: view.iin.unwrap_or_default(), name: view.common_name.unwrap_or_default() };
         self.table.approve(id, answer.number, citizen, now)?;
         Ok(LoginAccepted { session_id: id, relying_party: self.relying_party.clone() })
     }

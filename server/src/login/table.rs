@@ -199,7 +199,12 @@ impl Table {
         Ok(session)
     }
 
-    pub(super) fn frame(&self, id: Uuid, browser_key: &str, now: OffsetDateTime) -> Result<LoginQr, LoginError> {
+    pub(super) fn frame(
+        &self,
+        id: Uuid,
+        browser_key: &str,
+        now: OffsetDateTime,
+    ) -> Result<LoginQr, LoginError> {
         let mut inner = self.lock();
         let session = Self::owned(&mut inner, id, browser_key, now)?;
         match session.status() {
@@ -317,7 +322,12 @@ impl Table {
         Ok(())
     }
 
-    pub(super) fn decline(&self, id: Uuid, nonce: &str, now: OffsetDateTime) -> Result<LoginStatus, LoginError> {
+    pub(super) fn decline(
+        &self,
+        id: Uuid,
+        nonce: &str,
+        now: OffsetDateTime,
+    ) -> Result<LoginStatus, LoginError> {
         let mut inner = self.lock();
         let session = inner.sessions.get_mut(&id).ok_or_else(not_found)?;
         if !bool::from(session.nonce.as_bytes().ct_eq(nonce.as_bytes())) {

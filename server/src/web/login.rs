@@ -129,7 +129,11 @@ async fn qr(State(state): State<LoginState>, Path(id): Path<String>, headers: He
     response
 }
 
-fn watch(state: &LoginState, id: &str, headers: &HeaderMap) -> Result<tokio::sync::watch::Receiver<LoginStatus>, WebError> {
+fn watch(
+    state: &LoginState,
+    id: &str,
+    headers: &HeaderMap,
+) -> Result<tokio::sync::watch::Receiver<LoginStatus>, WebError> {
     let id = path_id(id, "login session")?;
     Ok(state.service.watch(id, &browser_key(headers))?)
 }
@@ -164,7 +168,9 @@ async fn poll(
         let seen = match query.seen.as_deref() {
             None | Some("waiting") => LoginStatus::Waiting,
             Some("scanned") => LoginStatus::Scanned,
-            Some(_) => return Err(ApiError::new(ErrorCode::InvalidInput, "seen is waiting or scanned").into()),
+            Some(_) => {
+                return Err(ApiError::new(ErrorCode::InvalidInput, "seen is waiting or scanned").into());
+            }
         };
         if let Some(wait) = query.wait_ms {
             if !WAIT_MS.contains(&wait) {

@@ -114,14 +114,20 @@ pub fn refusal_text(lang: Lang, reason: LoginRefusal) -> &'static str {
         (Lang::Ru, R::CertificateExpired) => "Срок действия сертификата AUTH истёк.",
         (Lang::En, R::CertificateExpired) => "The AUTH certificate has expired.",
         (Lang::Kk, R::NotAnAuthCertificate) => "Кіру үшін AUTH емес, қол қою сертификаты қолданылды.",
-        (Lang::Ru, R::NotAnAuthCertificate) => "Для входа использован не сертификат AUTH (сертификат подписи).",
-        (Lang::En, R::NotAnAuthCertificate) => "A signing certificate was used instead of the AUTH certificate.",
+        (Lang::Ru, R::NotAnAuthCertificate) => {
+            "Для входа использован не сертификат AUTH (сертификат подписи)."
+        }
+        (Lang::En, R::NotAnAuthCertificate) => {
+            "A signing certificate was used instead of the AUTH certificate."
+        }
         (Lang::Kk, R::BadSignature) => "Қолтаңба тексеруден өтпеді.",
         (Lang::Ru, R::BadSignature) => "Подпись не прошла проверку.",
         (Lang::En, R::BadSignature) => "The signature does not verify.",
         (Lang::Kk, R::UntrustedCertificate) => "Сертификатты бұл куәландырушы орталық бермеген.",
         (Lang::Ru, R::UntrustedCertificate) => "Сертификат выдан не этим удостоверяющим центром.",
-        (Lang::En, R::UntrustedCertificate) => "The certificate was not issued by this certification authority.",
+        (Lang::En, R::UntrustedCertificate) => {
+            "The certificate was not issued by this certification authority."
+        }
         (Lang::Kk, R::Expired) => "Сессия мерзімі өтті.",
         (Lang::Ru, R::Expired) => "Время сессии истекло.",
         (Lang::En, R::Expired) => "The session expired.",
