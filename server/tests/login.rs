@@ -45,6 +45,8 @@ backend_tests!(
     second_scan_is_refused,
     starts_are_rate_limited_per_address,
     session_expires_after_a_minute,
+    declined_login_is_refused_on_the_page,
+    login_page_speaks_kazakh_russian_and_english_with_stable_ids,
 );
 
 struct Citizen {
@@ -462,4 +464,35 @@ impl Fixture {
         use qoltanba_server::ra::Clock;
         self.clock.now()
     }
+}
+
+async fn declined_login_is_refused_on_the_page(db: TestDb) {
+    let fx = fixture(db).await;
+    let browser = fx.start().await;
+    let challenge = fx.scan(&browser).await;
+    let path = paths::login_session_refusal(challenge.session_id);
+    let (status, _, _) = send(fx.post(&path).json(&json!({ "nonce": "not the nonce" }))).await;
+    assert_eq!(status, 404, "declining needs the challenge's nonce");
+    let (status, body, _) = send(fx.post(&path).json(&json!({ "nonce": challenge.nonce }))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(fx.status(&browser).await, LoginStatus::Refused { reason: LoginRefusal::Declined });
+}
+
+async fn login_page_speaks_kazakh_russian_and_english_with_stable_ids(db: TestDb) {
+    let fx = fixture(db).await;
+    for (lang, title, wrong_number) in [
+        ("kk", "eGov жүйесіне кіру", "Телефонда қате сан таңдалды."),
+        ("ru", "Вход в eGov", "На телефоне выбрано неверное число."),
+        ("en", "Log in to eGov", "The wrong number was picked on the phone."),
+    ] {
+        let page =
+            fx.http.get(format!("{}/login?lang={lang}", fx.url)).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains(&format!("<html lang=\"{lang}\"")) && page.contains(title), "{lang}");
+        assert!(page.contains(wrong_number), "{lang}: the refusal texts are on the page");
+        for id in ["qr", "number", "status", "refusal", "restart"] {
+            assert!(page.contains(&format!("id=\"{id}\"")), "{lang}: #{id}");
+        }
+    }
+    let anonymous = fx.http.get(format!("{}/login/welcome", fx.url)).send().await.unwrap();
+    assert!(anonymous.url().path().ends_with("/login"), "no citizen cookie: back to the login page");
 }
