@@ -26,7 +26,9 @@
 //! A claimed session takes exactly one answer: a wrong number or a bad answer ends it (the page shows
 //! the [`LoginRefusal`]). Every refusal reaches the phone as an [`crate::ApiError`] whose `refusal` field
 //! holds the [`LoginRefusal`] (code [`LoginRefusal::error_code`]). Every `POST` carries an
-//! `Idempotency-Key`, as everywhere in API v1.
+//! `Idempotency-Key`, as everywhere in API v1; login sessions live in the server's memory, so its replay
+//! rule holds while the session lives: a scan or an answer retried with the same key and body gets the
+//! same answer; a copy under another key is `already_scanned` / `replayed`.
 
 use std::fmt;
 use std::str::FromStr;

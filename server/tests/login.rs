@@ -339,7 +339,13 @@ async fn replayed_answer_is_refused(db: TestDb) {
     let browser = fx.start().await;
     let challenge = fx.scan(&browser).await;
     let answer = fx.answer(&challenge, &browser);
-    assert_eq!(fx.send_answer(challenge.session_id, &answer).await.0, 200);
+    let path = paths::login_session_answer(challenge.session_id);
+    let key = Uuid::new_v4().to_string();
+    let keyed =
+        || fx.http.post(format!("{}{path}", fx.url)).header(IDEMPOTENCY_KEY_HEADER, &key).json(&answer);
+    assert_eq!(send(keyed()).await.0, 200);
+    let (status, body, _) = send(keyed()).await;
+    assert_eq!(status, 200, "the phone's retry (same idempotency key) is accepted again: {body}");
     let (status, body) = fx.send_answer(challenge.session_id, &answer).await;
     assert_eq!((status, refusal(&body)), (409, LoginRefusal::Replayed), "{body}");
     assert_eq!(fx.status(&browser).await, LoginStatus::Approved, "the replay changes nothing");
@@ -433,7 +439,15 @@ async fn second_scan_is_refused(db: TestDb) {
     let fx = fixture(db).await;
     let browser = fx.start().await;
     let qr = fx.frame(&browser).await;
-    assert_eq!(fx.scan_raw(&qr).await.0, 200);
+    let key = Uuid::new_v4().to_string();
+    let keyed = || {
+        let request = fx.http.post(format!("{}{}", fx.url, paths::LOGIN_SCANS));
+        request.header(IDEMPOTENCY_KEY_HEADER, &key).json(&json!({ "qr": qr }))
+    };
+    let (status, first, _) = send(keyed()).await;
+    assert_eq!(status, 200, "{first}");
+    let (status, retried, _) = send(keyed()).await;
+    assert_eq!((status, &retried), (200, &first), "the phone's retry gets the same challenge");
     let (status, body) = fx.scan_raw(&qr).await;
     assert_eq!((status, refusal(&body)), (409, LoginRefusal::AlreadyScanned), "{body}");
 }

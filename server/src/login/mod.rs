@@ -69,6 +69,21 @@ fn not_found() -> LoginError {
     LoginError::Api(ApiError::new(ErrorCode::NotFound, "no such login session"))
 }
 
+/// What identifies a retry of one phone request: a digest of its `Idempotency-Key` and body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retry([u8; 32]);
+
+impl Retry {
+    /// The retry identity of a request with idempotency `key` and `body`.
+    pub fn new(key: &str, body: &[u8]) -> Self {
+        use sha2::{Digest, Sha256};
+        let mut digest = Sha256::new();
+        digest.update(Sha256::digest(key.as_bytes()));
+        digest.update(Sha256::digest(body));
+        Self(digest.finalize().into())
+    }
+}
+
 /// A new session as its browser gets it: the answer and the browser cookie's value.
 #[derive(Debug)]
 pub struct Started {
@@ -154,16 +169,27 @@ impl Login {
         self.table.watch(id, browser_key, self.now())
     }
 
-    /// A phone scanned `qr` from `address`: the first scan of a current frame claims the session.
-    pub fn scan(&self, qr: &str, address: &str) -> Result<LoginChallenge, LoginError> {
+    /// A phone scanned `qr` from `address`: the first scan of a current frame claims the session. The
+    /// same request retried with the same idempotency key (`retry`) gets the same challenge.
+    pub fn scan(&self, qr: &str, address: &str, retry: &Retry) -> Result<LoginChallenge, LoginError> {
         let qr = LoginQr::parse(qr)
             .map_err(|e| LoginError::Api(ApiError::new(ErrorCode::InvalidInput, format!("qr: {e}"))))?;
-        self.table.scan(&qr, address, &self.relying_party, self.now())
+        self.table.scan(&qr, address, &self.relying_party, retry.0, self.now())
     }
 
     /// The phone's answer for session `id`: checked, then the session is approved, or ended with the
-    /// refusal (when the answer is bound to it: its id and nonce).
-    pub async fn answer(&self, id: Uuid, answer: &LoginAnswer) -> Result<LoginAccepted, LoginError> {
+    /// refusal (when the answer is bound to it: its id and nonce). The accepted answer retried with the
+    /// same idempotency key (`retry`) is accepted again, changing nothing; any other copy is `replayed`.
+    pub async fn answer(
+        &self,
+        id: Uuid,
+        answer: &LoginAnswer,
+        retry: &Retry,
+    ) -> Result<LoginAccepted, LoginError> {
+        let accepted = LoginAccepted { session_id: id, relying_party: self.relying_party.clone() };
+        if self.table.is_approving_retry(id, retry.0) {
+            return Ok(accepted);
+        }
         let certificate = verify::certificate(&answer.auth_certificate)?;
         let message = login_message(answer.session_id, &self.relying_party, answer.number, &answer.nonce);
         let signed = verify::signature_holds(&certificate, &message, &answer.signature);
@@ -177,8 +203,8 @@ impl Login {
         };
         let citizen =
             LoggedIn { iin: view.iin.unwrap_or_default(), name: view.common_name.unwrap_or_default() };
-        self.table.approve(id, answer.number, citizen, now)?;
-        Ok(LoginAccepted { session_id: id, relying_party: self.relying_party.clone() })
+        self.table.approve(id, answer.number, citizen, retry.0, now)?;
+        Ok(accepted)
     }
 
     /// The citizen declined on the phone (with the challenge's nonce).

@@ -49,6 +49,9 @@ struct Session {
     status: watch::Sender<LoginStatus>,
     citizen: Option<LoggedIn>,
     ended_at: Option<OffsetDateTime>,
+    /// The idempotency digest of the scan that claimed the session, and of the accepted answer.
+    scan_retry: Option<[u8; 32]>,
+    answer_retry: Option<[u8; 32]>,
 }
 
 impl Session {
@@ -176,6 +179,8 @@ impl Table {
             status: watch::channel(LoginStatus::Waiting).0,
             citizen: None,
             ended_at: None,
+            scan_retry: None,
+            answer_retry: None,
         };
         let id = Uuid::new_v4();
         let mut inner = self.lock();
@@ -227,11 +232,14 @@ impl Table {
         Ok(Self::owned(&mut inner, id, browser_key, now)?.status.subscribe())
     }
 
+    /// The first scan of a current frame claims the session; the same request retried (same
+    /// idempotency digest `retry`) gets the same challenge.
     pub(super) fn scan(
         &self,
         qr: &LoginQr,
         address: &str,
         relying_party: &str,
+        retry: [u8; 32],
         now: OffsetDateTime,
     ) -> Result<LoginChallenge, LoginError> {
         let mut inner = self.lock();
@@ -240,13 +248,17 @@ impl Table {
         session.expire_if_due(now);
         match session.status() {
             LoginStatus::Waiting => {}
+            LoginStatus::Scanned if session.scan_retry == Some(retry) => {}
             LoginStatus::Expired => return Err(refused(LoginRefusal::Expired)),
             _ => return Err(refused(LoginRefusal::AlreadyScanned)),
         }
-        if !frames::is_current(qr, &session.secret, session.t(now)) {
-            return Err(refused(LoginRefusal::StaleQrCode));
+        if session.status() == LoginStatus::Waiting {
+            if !frames::is_current(qr, &session.secret, session.t(now)) {
+                return Err(refused(LoginRefusal::StaleQrCode));
+            }
+            session.scan_retry = Some(retry);
+            session.set(LoginStatus::Scanned, now);
         }
-        session.set(LoginStatus::Scanned, now);
         Ok(LoginChallenge {
             session_id: id,
             relying_party: relying_party.to_owned(),
@@ -301,11 +313,18 @@ impl Table {
         refused(reason)
     }
 
+    /// Whether `retry` is the idempotency digest of the answer that approved session `id`.
+    pub(super) fn is_approving_retry(&self, id: Uuid, retry: [u8; 32]) -> bool {
+        let inner = self.lock();
+        inner.sessions.get(&id).is_some_and(|s| s.answer_retry == Some(retry))
+    }
+
     pub(super) fn approve(
         &self,
         id: Uuid,
         number: u8,
         citizen: LoggedIn,
+        retry: [u8; 32],
         now: OffsetDateTime,
     ) -> Result<(), LoginError> {
         let mut inner = self.lock();
@@ -318,6 +337,7 @@ impl Table {
             return Err(refused(LoginRefusal::WrongNumber));
         }
         session.citizen = Some(citizen);
+        session.answer_retry = Some(retry);
         session.set(LoginStatus::Approved, now);
         Ok(())
     }

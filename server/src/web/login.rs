@@ -24,7 +24,7 @@ use qrcode::QrCode;
 use qrcode::render::svg;
 use uuid::Uuid;
 
-use crate::login::{CITIZEN_SESSION_TTL, Login, LoginError};
+use crate::login::{CITIZEN_SESSION_TTL, Login, LoginError, Retry};
 use crate::web::WebError;
 use crate::web::console::read_cookie;
 use crate::web::json::{json, path_id, post_parts, reply};
@@ -215,7 +215,8 @@ async fn scan(
 ) -> Response {
     let result = post_parts(&headers, &uri, body).and_then(|post| {
         let request: LoginScan = json(&post.body)?;
-        Ok(state.service.scan(&request.qr, &address(&extensions))?)
+        let retry = Retry::new(&post.idem.key, &post.body);
+        Ok(state.service.scan(&request.qr, &address(&extensions), &retry)?)
     });
     reply(StatusCode::OK, result)
 }
@@ -231,7 +232,8 @@ async fn answer(
         let post = post_parts(&headers, &uri, body)?;
         let id: Uuid = path_id(&id, "login session")?;
         let request: LoginAnswer = json(&post.body)?;
-        Ok::<_, WebError>(state.service.answer(id, &request).await?)
+        let retry = Retry::new(&post.idem.key, &post.body);
+        Ok::<_, WebError>(state.service.answer(id, &request, &retry).await?)
     };
     reply(StatusCode::OK, result.await)
 }
