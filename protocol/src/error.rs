@@ -163,12 +163,29 @@ pub struct ApiError {
     /// `expect_selfie`), i.e. the step the server expects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_state: Option<String>,
+    /// With a refused QR login (`forbidden`, `conflict` or `session_expired` from a `/v1/login` route):
+    /// why ([`crate::login::LoginRefusal`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<crate::login::LoginRefusal>,
 }
 
 impl ApiError {
     /// An error with only a code and a detail.
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
-        Self { code, detail: detail.into(), tries_left: None, retry_after_s: None, expected_state: None }
+        Self {
+            code,
+            detail: detail.into(),
+            tries_left: None,
+            retry_after_s: None,
+            expected_state: None,
+            refusal: None,
+        }
+    }
+
+    /// A refused QR login: [`LoginRefusal::error_code`](crate::login::LoginRefusal::error_code) with the
+    /// reason.
+    pub fn login_refused(reason: crate::login::LoginRefusal) -> Self {
+        Self { refusal: Some(reason), ..Self::new(reason.error_code(), format!("login refused: {reason}")) }
     }
 
     /// `wrong_state`, naming the state the session is in.

@@ -30,6 +30,7 @@ pub mod dev;
 pub mod error;
 pub mod headers;
 pub mod limits;
+pub mod login;
 pub mod openapi;
 pub mod operator;
 pub mod paths;
@@ -46,6 +47,10 @@ pub use certificates::{
 pub use dev::SmsMessage;
 pub use error::{ApiError, ErrorCode};
 pub use headers::IDEMPOTENCY_KEY_HEADER;
+pub use login::{
+    LoggedIn, LoginAccepted, LoginAnswer, LoginChallenge, LoginDecline, LoginQr, LoginRefusal, LoginScan,
+    LoginStarted, LoginStatus, QrError, login_message,
+};
 pub use openapi::openapi;
 pub use operator::{
     OperatorLogin, OperatorSession, PhoneRegistrationTicket, ReviewDecision, SelfieReview,

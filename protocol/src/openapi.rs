@@ -61,6 +61,14 @@ use crate::limits::MAX_IDEMPOTENCY_KEY_LEN;
         operations::device_events,
         operations::approve_sign_request,
         operations::refuse_sign_request,
+        operations::start_login,
+        operations::login_status,
+        operations::login_qr,
+        operations::login_events,
+        operations::complete_login,
+        operations::scan_login_qr,
+        operations::answer_login,
+        operations::decline_login,
     ),
     components(schemas(ApiError, ErrorCode)),
     modifiers(&Conventions),
@@ -70,6 +78,7 @@ use crate::limits::MAX_IDEMPOTENCY_KEY_LEN;
         (name = "operator", description = "The operator console's JSON API"),
         (name = "sign-requests", description = "Relying parties ask citizens to sign"),
         (name = "devices", description = "The citizen's phone: registration, pending requests, answers"),
+        (name = "login", description = "QR-code login of a browser with the citizen's phone"),
         (name = "dev", description = "Only when the server runs with --dev"),
     )
 )]

@@ -63,6 +63,23 @@ pub const DEVICE_SIGN_REQUEST_APPROVAL: &str = "/v1/device/sign-requests/{id}/ap
 pub const DEVICE_SIGN_REQUEST_REFUSAL: &str = "/v1/device/sign-requests/{id}/refusal";
 /// `GET`: the device's server-sent events (device token).
 pub const DEVICE_EVENTS: &str = "/v1/device/events";
+/// `POST` (empty body) → `201` [`crate::LoginStarted`]: a browser starts a QR login (sets the browser
+/// cookie).
+pub const LOGIN_SESSIONS: &str = "/v1/login/sessions";
+/// `GET ?waitMs=&seen=` → [`crate::LoginStatus`] (browser cookie; long-poll).
+pub const LOGIN_SESSION: &str = "/v1/login/sessions/{id}";
+/// `GET` → `image/svg+xml`: the current QR frame (browser cookie).
+pub const LOGIN_SESSION_QR: &str = "/v1/login/sessions/{id}/qr";
+/// `GET`: server-sent [`crate::LoginStatus`] events (browser cookie).
+pub const LOGIN_SESSION_EVENTS: &str = "/v1/login/sessions/{id}/events";
+/// `POST` (empty body) → [`crate::LoggedIn`] once approved (browser cookie; sets the citizen's cookie).
+pub const LOGIN_SESSION_COMPLETION: &str = "/v1/login/sessions/{id}/completion";
+/// `POST` [`crate::LoginScan`] → [`crate::LoginChallenge`] (the phone).
+pub const LOGIN_SCANS: &str = "/v1/login/scans";
+/// `POST` [`crate::LoginAnswer`] → [`crate::LoginAccepted`] (the phone).
+pub const LOGIN_SESSION_ANSWER: &str = "/v1/login/sessions/{id}/answer";
+/// `POST` [`crate::LoginDecline`] → [`crate::LoginStatus`] (the phone).
+pub const LOGIN_SESSION_REFUSAL: &str = "/v1/login/sessions/{id}/refusal";
 /// `GET ?phone=`: the embedded SMS gateway's outbox; only with `--dev`.
 pub const DEV_SMS: &str = "/v1/dev/sms";
 /// `GET`: this API's OpenAPI document ([`crate::openapi()`]).
@@ -127,6 +144,30 @@ pub fn device_sign_request_approval(id: Uuid) -> String {
 /// [`DEVICE_SIGN_REQUEST_REFUSAL`] for a request.
 pub fn device_sign_request_refusal(id: Uuid) -> String {
     with_id(DEVICE_SIGN_REQUEST_REFUSAL, id)
+}
+/// [`LOGIN_SESSION`] for a login session.
+pub fn login_session(id: Uuid) -> String {
+    with_id(LOGIN_SESSION, id)
+}
+/// [`LOGIN_SESSION_QR`] for a login session.
+pub fn login_session_qr(id: Uuid) -> String {
+    with_id(LOGIN_SESSION_QR, id)
+}
+/// [`LOGIN_SESSION_EVENTS`] for a login session.
+pub fn login_session_events(id: Uuid) -> String {
+    with_id(LOGIN_SESSION_EVENTS, id)
+}
+/// [`LOGIN_SESSION_COMPLETION`] for a login session.
+pub fn login_session_completion(id: Uuid) -> String {
+    with_id(LOGIN_SESSION_COMPLETION, id)
+}
+/// [`LOGIN_SESSION_ANSWER`] for a login session.
+pub fn login_session_answer(id: Uuid) -> String {
+    with_id(LOGIN_SESSION_ANSWER, id)
+}
+/// [`LOGIN_SESSION_REFUSAL`] for a login session.
+pub fn login_session_refusal(id: Uuid) -> String {
+    with_id(LOGIN_SESSION_REFUSAL, id)
 }
 /// [`OPERATOR_PHONE_REGISTRATION_DECISION`] for a ticket.
 pub fn operator_phone_registration_decision(ticket: Uuid) -> String {
@@ -197,6 +238,12 @@ mod tests {
             sign_request(ID),
             device_sign_request_approval(ID),
             device_sign_request_refusal(ID),
+            login_session(ID),
+            login_session_qr(ID),
+            login_session_events(ID),
+            login_session_completion(ID),
+            login_session_answer(ID),
+            login_session_refusal(ID),
         ];
         for path in filled {
             assert!(path.starts_with("/v1/") && !path.contains('{'), "{path}");

@@ -59,6 +59,14 @@ const OPERATIONS: &[(&str, &str, &str, &str, Option<&str>)] = &[
     (paths::DEVICE_EVENTS, "get", "device_events", "200", None),
     (paths::DEVICE_SIGN_REQUEST_APPROVAL, "post", "approve_sign_request", "200", Some("application/json")),
     (paths::DEVICE_SIGN_REQUEST_REFUSAL, "post", "refuse_sign_request", "200", None),
+    (paths::LOGIN_SESSIONS, "post", "start_login", "201", None),
+    (paths::LOGIN_SESSION, "get", "login_status", "200", None),
+    (paths::LOGIN_SESSION_QR, "get", "login_qr", "200", None),
+    (paths::LOGIN_SESSION_EVENTS, "get", "login_events", "200", None),
+    (paths::LOGIN_SESSION_COMPLETION, "post", "complete_login", "200", None),
+    (paths::LOGIN_SCANS, "post", "scan_login_qr", "200", Some("application/json")),
+    (paths::LOGIN_SESSION_ANSWER, "post", "answer_login", "200", Some("application/json")),
+    (paths::LOGIN_SESSION_REFUSAL, "post", "decline_login", "200", Some("application/json")),
 ];
 
 fn operations(doc: &Value) -> Vec<(&str, &str, &Value)> {

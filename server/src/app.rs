@@ -8,13 +8,17 @@ use time::OffsetDateTime;
 
 use crate::bootstrap::{self, BootstrapError};
 use crate::config::CaConfig;
+use crate::login::Login;
 use crate::ra::Ra;
 use crate::signing::Signing;
 use crate::storage::Storage;
 use crate::web;
 
+/// The relying party the `/login` page logs in to (shown on the phone and part of what it signs).
+pub const LOGIN_RELYING_PARTY: &str = "eGov";
+
 /// Brings the CA up (making one on an empty database) and assembles every route: service, PKI, console,
-/// operator, certificates, sign requests and devices (with their expiry sweeper), enrollment; `dev` adds the SMS outbox (`/v1/dev/sms`, `/dev/sms`).
+/// operator, certificates, sign requests and devices (with their expiry sweeper), QR login (`/login`, `/v1/login`), enrollment; `dev` adds the SMS outbox (`/v1/dev/sms`, `/dev/sms`).
 pub async fn router(storage: Storage, ca: &CaConfig, dev: bool) -> Result<Router, BootstrapError> {
     let authority = bootstrap::open_authority(&storage, ca, OffsetDateTime::now_utc()).await?;
     let metrics = web::Metrics::new();
@@ -24,6 +28,9 @@ pub async fn router(storage: Storage, ca: &CaConfig, dev: bool) -> Result<Router
     let ra = Arc::new(Ra::new(storage.clone(), authority.clone()));
     let signing = Arc::new(Signing::new(storage.clone(), dev));
     signing.spawn_sweeper();
+    let login = Arc::new(Login::new(storage.clone(), authority.clone(), LOGIN_RELYING_PARTY));
+    login.spawn_sweeper();
+    let secure_cookies = ca.public_url.starts_with("https://");
     let pki = web::PkiState { authority, storage };
     Ok(metrics.layer(
         web::service_routes(metrics.clone())
@@ -32,6 +39,7 @@ pub async fn router(storage: Storage, ca: &CaConfig, dev: bool) -> Result<Router
             .merge(web::operator_routes(ra.clone()))
             .merge(web::certificate_routes(ra.clone()))
             .merge(web::sign_request_routes(signing))
+            .merge(web::login_routes(login, secure_cookies))
             .merge(web::enrollment_routes(ra, dev)),
     ))
 }

@@ -6,6 +6,7 @@
 //! - [`ca`]: signs certificates, CRLs and OCSP answers; knows nothing of HTTP or of enrollment;
 //! - [`ra`]: enrollment sessions, identity proofing, policy;
 //! - [`signing`]: push-approved signing requests of relying parties, and citizens' devices;
+//! - [`login`]: QR-code login of a browser with the citizen's phone;
 //! - [`web`]: HTTP and pages.
 //!
 //! What it does not do (yet): talk to the real government systems; their embedded stand-ins live in
@@ -18,6 +19,7 @@ pub mod app;
 pub mod bootstrap;
 pub mod ca;
 pub mod config;
+pub mod login;
 pub mod ra;
 pub mod seed;
 pub mod signing;

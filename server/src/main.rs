@@ -166,7 +166,10 @@ async fn serve(storage: Storage, ca: &CaConfig, listen: SocketAddr, dev: bool) -
     let app = qoltanba_server::app::router(storage, ca, dev).await.map_err(|e| e.to_string())?;
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("{listen}: {e}"))?;
     tracing::info!(%listen, dev, "serving");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| e.to_string())
 }
 
 async fn certs(storage: &Storage, iin: &str, json: bool, now: OffsetDateTime) -> Result<(), String> {

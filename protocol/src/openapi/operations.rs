@@ -6,6 +6,7 @@
 use crate::ErrorCode::{self, *};
 use crate::certificates::CertificateQuery;
 use crate::dev::SmsQuery;
+use crate::login::LoginPoll;
 use crate::paths;
 use crate::sign_requests::{DevicePoll, SignRequestPoll};
 use crate::{
@@ -16,6 +17,9 @@ use crate::{
 use crate::{
     CreateSignRequest, DeviceRegistered, DeviceRegistration, DeviceSignRequest, SignRequestApproval,
     SignRequestCallback, SignRequestCreated, SignRequestState,
+};
+use crate::{
+    LoggedIn, LoginAccepted, LoginAnswer, LoginChallenge, LoginDecline, LoginScan, LoginStarted, LoginStatus,
 };
 
 /// Errors every operation may answer, besides its own in [`ERRORS`].
@@ -74,6 +78,14 @@ pub(super) const ERRORS: &[(&str, &[&[ErrorCode]])] = &[
         &[&[Unauthorized, NotFound, WrongState, SessionExpired, InvalidInput, Forbidden]],
     ),
     ("refuse_sign_request", &[&[Unauthorized, NotFound, WrongState, SessionExpired]]),
+    ("start_login", &[&[RateLimited]]),
+    ("login_status", &[&[NotFound, Forbidden, InvalidInput, MalformedRequest]]),
+    ("login_qr", &[&[NotFound, Forbidden, SessionExpired, WrongState]]),
+    ("login_events", &[&[NotFound, Forbidden]]),
+    ("complete_login", &[&[NotFound, Forbidden, SessionExpired, WrongState]]),
+    ("scan_login_qr", &[&[InvalidInput, NotFound, Forbidden, SessionExpired]]),
+    ("answer_login", &[&[NotFound, Forbidden, SessionExpired, WrongState]]),
+    ("decline_login", &[&[NotFound]]),
 ];
 
 /// Start an enrollment: checks the IIN, looks the phone up, and answers with the first state
@@ -276,3 +288,59 @@ fn approve_sign_request() {}
     security(("device" = [])), params(("id" = Uuid, Path, description = "Request id")),
     responses((status = 200, description = "Refused", body = SignRequestCallback)))]
 fn refuse_sign_request() {}
+
+/// A browser starts a QR login (anonymous; rate-limited per client address). Sets the HttpOnly
+/// `qoltanba_login_browser` cookie (path: the session) that the session's other browser calls need.
+#[utoipa::path(post, path = paths::LOGIN_SESSIONS, tag = "login",
+    responses((status = 201, description = "Started; show the number and the QR frames", body = LoginStarted)))]
+fn start_login() {}
+
+/// The session's status (browser cookie; `forbidden` with refusal `other_browser` without it); with
+/// `waitMs`, waits while it is still `seen`.
+#[utoipa::path(get, path = paths::LOGIN_SESSION, tag = "login",
+    params(("id" = Uuid, Path, description = "Login session id"), LoginPoll),
+    responses((status = 200, description = "The status", body = LoginStatus)))]
+fn login_status() {}
+
+/// The current QR frame as an SVG image (browser cookie), its text also in the `X-Login-Qr` header;
+/// fetch it again every `frame_interval_ms` while `waiting`.
+#[utoipa::path(get, path = paths::LOGIN_SESSION_QR, tag = "login",
+    params(("id" = Uuid, Path, description = "Login session id")),
+    responses((status = 200, description = "The QR code", content_type = "image/svg+xml", body = String)))]
+fn login_qr() {}
+
+/// Server-sent `login_status` events (a `LoginStatus`: the current one at once, then each change, the
+/// stream ending after a final one), and keep-alive comments (browser cookie).
+#[utoipa::path(get, path = paths::LOGIN_SESSION_EVENTS, tag = "login",
+    params(("id" = Uuid, Path, description = "Login session id")),
+    responses((status = 200, description = "An event stream", content_type = "text/event-stream", body = String)))]
+fn login_events() {}
+
+/// Completes an approved login, once, for the browser that started it (`forbidden` with refusal
+/// `other_browser` for any other): sets the citizen's HttpOnly, SameSite=Strict `qoltanba_citizen` cookie.
+#[utoipa::path(post, path = paths::LOGIN_SESSION_COMPLETION, tag = "login",
+    params(("id" = Uuid, Path, description = "Login session id")),
+    responses((status = 200, description = "Logged in", body = LoggedIn)))]
+fn complete_login() {}
+
+/// The phone read a QR frame: the first scan of a current frame claims the session and gets the
+/// challenge (`forbidden` with refusal `stale_qr_code`, `conflict` with `already_scanned`,
+/// `session_expired` with `expired`; `invalid_input` for a text that is not a login QR code).
+#[utoipa::path(post, path = paths::LOGIN_SCANS, tag = "login", request_body = LoginScan,
+    responses((status = 200, description = "The challenge to show and sign", body = LoginChallenge)))]
+fn scan_login_qr() {}
+
+/// The phone's approval, signed with the AUTH key over `login_message`. Refusals carry `refusal`:
+/// `wrong_number`, `bad_signature`, `other_session`, `certificate_revoked` (OCSP), `certificate_expired`,
+/// `not_an_auth_certificate`, `untrusted_certificate` (`forbidden`), `replayed` (`conflict`), `expired`
+/// (`session_expired`).
+#[utoipa::path(post, path = paths::LOGIN_SESSION_ANSWER, tag = "login", request_body = LoginAnswer,
+    params(("id" = Uuid, Path, description = "Login session id")),
+    responses((status = 200, description = "Accepted; the browser is being logged in", body = LoginAccepted)))]
+fn answer_login() {}
+
+/// The citizen declined on the phone (`not_found` without the challenge's nonce).
+#[utoipa::path(post, path = paths::LOGIN_SESSION_REFUSAL, tag = "login", request_body = LoginDecline,
+    params(("id" = Uuid, Path, description = "Login session id")),
+    responses((status = 200, description = "The session's status now", body = LoginStatus)))]
+fn decline_login() {}

@@ -255,7 +255,10 @@ fn errors() -> Vec<Case> {
              "expected_state": "expect_consent"}),
         case!(ApiError, ApiError::new(ErrorCode::InvalidIin, "bad check digit"),
             {"code": "invalid_iin", "detail": "bad check digit"}),
+        case!(ApiError, ApiError::login_refused(LoginRefusal::WrongNumber),
+            {"code": "forbidden", "detail": "login refused: wrong_number", "refusal": "wrong_number"}),
         case!(ErrorCode, ErrorCode::SessionExpired, "session_expired"),
+        case!(LoginRefusal, LoginRefusal::CertificateRevoked, "certificate_revoked"),
     ]
 }
 
@@ -304,9 +307,39 @@ fn sign_requests() -> Vec<Case> {
     ]
 }
 
+fn login() -> Vec<Case> {
+    let at = datetime!(2025-03-01 10:15:00 UTC);
+    let until = datetime!(2025-03-01 10:16:00 UTC);
+    vec![
+        case!(LoginStarted, LoginStarted { session_id: SESSION_ID, number: 42, expires_at: until, frame_interval_ms: 1000 },
+            {"session_id": SID, "number": 42, "expires_at": "2025-03-01T10:16:00Z", "frame_interval_ms": 1000}),
+        case!(LoginScan, LoginScan { qr: "qoltanba-login:AbCdEfGhIjKlMnOp-_0123.3.dc69358e712458a66a7525beef148ae8526b1c71610eff2c16cdffb4cdac9bf8".into() },
+            {"qr": "qoltanba-login:AbCdEfGhIjKlMnOp-_0123.3.dc69358e712458a66a7525beef148ae8526b1c71610eff2c16cdffb4cdac9bf8"}),
+        case!(LoginChallenge,
+            LoginChallenge { session_id: SESSION_ID, relying_party: "eGov".into(), browser: "Firefox 128 on Linux".into(),
+                browser_address: "192.0.2.10".into(), browser_place: Some("Astana, Kazakhstan".into()), started_at: at,
+                numbers: [17, 42, 86], nonce: "bm9uY2U".into(), address_differs: true, expires_at: until },
+            {"session_id": SID, "relying_party": "eGov", "browser": "Firefox 128 on Linux",
+             "browser_address": "192.0.2.10", "browser_place": "Astana, Kazakhstan", "started_at": "2025-03-01T10:15:00Z",
+             "numbers": [17, 42, 86], "nonce": "bm9uY2U", "address_differs": true, "expires_at": "2025-03-01T10:16:00Z"}),
+        case!(LoginAnswer,
+            LoginAnswer { session_id: SESSION_ID, nonce: "bm9uY2U".into(), number: 42, auth_certificate: "MIIF".into(),
+                signature: "c2ln".into() },
+            {"session_id": SID, "nonce": "bm9uY2U", "number": 42, "auth_certificate": "MIIF", "signature": "c2ln"}),
+        case!(LoginAccepted, LoginAccepted { session_id: SESSION_ID, relying_party: "eGov".into() },
+            {"session_id": SID, "relying_party": "eGov"}),
+        case!(LoginDecline, LoginDecline { nonce: "bm9uY2U".into() }, {"nonce": "bm9uY2U"}),
+        case!(LoggedIn, LoggedIn { iin: "900101300255".into(), name: "ҚҰНАНБАЕВ АБАЙ".into() },
+            {"iin": "900101300255", "name": "ҚҰНАНБАЕВ АБАЙ"}),
+        case!(LoginStatus, LoginStatus::Refused { reason: LoginRefusal::WrongNumber },
+            {"status": "refused", "reason": "wrong_number"}),
+        case!(LoginStatus, LoginStatus::Scanned, {"status": "scanned"}),
+    ]
+}
+
 /// Every example, for every schema type of the API.
 pub fn cases() -> Vec<Case> {
-    [states(), enrollment(), certificates(), operator(), errors(), sign_requests()]
+    [states(), enrollment(), certificates(), operator(), errors(), sign_requests(), login()]
         .into_iter()
         .flatten()
         .collect()

@@ -1,5 +1,7 @@
 //! Issued certificates and their revocation status.
 
+use qoltanba_pki::ocsp::Status as OcspStatus;
+use qoltanba_pki::x509::ext::pkix::CrlReason;
 use qoltanba_protocol::{CertificateItem, CertificatePurpose, CertificateStatus, RevocationReason};
 use sqlx::{AnyConnection, Row, any::AnyRow};
 use time::OffsetDateTime;
@@ -41,6 +43,16 @@ pub struct Revocation {
 }
 
 impl CertificateRecord {
+    /// What this CA's OCSP responder says of it: revoked (when, why) or good.
+    pub fn ocsp_state(&self) -> OcspStatus {
+        match self.revocation {
+            Some(revocation) => {
+                OcspStatus::Revoked { at: revocation.at, reason: Some(crl_reason(revocation.reason)) }
+            }
+            None => OcspStatus::Good,
+        }
+    }
+
     /// Status at `now`: revoked, expired (past `not_after`) or good.
     pub fn status_at(&self, now: OffsetDateTime) -> CertificateStatus {
         match self.revocation {
@@ -196,4 +208,15 @@ fn record(row: &AnyRow) -> Result<CertificateRecord, StorageError> {
         revocation,
         created_at: from_db(row.try_get("created_at")?, "created_at")?,
     })
+}
+
+/// The CRL / OCSP reason code of a revocation reason.
+pub fn crl_reason(reason: RevocationReason) -> CrlReason {
+    match reason {
+        RevocationReason::Unspecified => CrlReason::Unspecified,
+        RevocationReason::KeyCompromise => CrlReason::KeyCompromise,
+        RevocationReason::AffiliationChanged => CrlReason::AffiliationChanged,
+        RevocationReason::Superseded => CrlReason::Superseded,
+        RevocationReason::CessationOfOperation => CrlReason::CessationOfOperation,
+    }
 }

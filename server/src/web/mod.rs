@@ -7,6 +7,8 @@ mod enrollment;
 mod error;
 mod health;
 mod json;
+mod login;
+mod login_page;
 mod metrics;
 mod openapi;
 mod operator;
@@ -21,6 +23,8 @@ pub use console::{
 };
 pub use enrollment::routes as enrollment_routes;
 pub use error::WebError;
+pub use login::{QR_TEXT_HEADER, routes as login_routes};
+pub use login_page::{LOGIN_PAGE, WELCOME_PAGE, refusal_text};
 pub use metrics::Metrics;
 pub use pki::{PkiState, routes as pki_routes};
 pub use sign_requests::routes as sign_request_routes;

@@ -16,8 +16,6 @@ use base64::Engine;
 use qoltanba_pki::crl::RevokedEntry;
 use qoltanba_pki::ocsp::OcspRequest;
 use qoltanba_pki::x509::der::{Decode, Encode};
-use qoltanba_pki::x509::ext::pkix::CrlReason;
-use qoltanba_protocol::RevocationReason;
 use std::collections::HashMap;
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
@@ -91,28 +89,9 @@ async fn statuses(state: &PkiState, request: &[u8]) -> Result<HashMap<Vec<u8>, C
     for single in parsed.tbs_request.request_list.iter().take(crate::ca::ocsp::MAX_CERTIFICATES_PER_REQUEST) {
         let serial = single.req_cert.serial_number.as_bytes().to_vec();
         let record = crate::storage::certificates::find(&mut conn, &hex::encode_upper(&serial)).await?;
-        out.insert(serial, record.map_or(CertState::Unknown, |r| state_of(&r)));
+        out.insert(serial, record.map_or(CertState::Unknown, |r| r.ocsp_state()));
     }
     Ok(out)
-}
-
-fn state_of(record: &CertificateRecord) -> CertState {
-    match record.revocation {
-        Some(revocation) => {
-            CertState::Revoked { at: revocation.at, reason: Some(crl_reason(revocation.reason)) }
-        }
-        None => CertState::Good,
-    }
-}
-
-fn crl_reason(reason: RevocationReason) -> CrlReason {
-    match reason {
-        RevocationReason::Unspecified => CrlReason::Unspecified,
-        RevocationReason::KeyCompromise => CrlReason::KeyCompromise,
-        RevocationReason::AffiliationChanged => CrlReason::AffiliationChanged,
-        RevocationReason::Superseded => CrlReason::Superseded,
-        RevocationReason::CessationOfOperation => CrlReason::CessationOfOperation,
-    }
 }
 
 fn ocsp_response(der: Vec<u8>) -> Response {
@@ -142,7 +121,7 @@ fn entry(record: &CertificateRecord) -> Option<RevokedEntry> {
     Some(RevokedEntry {
         serial: qoltanba_pki::x509::serial_number::SerialNumber::new(&serial).ok()?,
         revoked_at: revocation.at,
-        reason: Some(crl_reason(revocation.reason)),
+        reason: Some(crate::storage::certificates::crl_reason(revocation.reason)),
     })
 }
 

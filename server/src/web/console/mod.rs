@@ -18,6 +18,10 @@ pub use auth::{CSRF_HEADER, CsrfOperator, Operator};
 pub use dev_sms::{DEV_SMS_PAGE, dev_sms_page};
 pub use queues::{REVIEWS_PATH, TICKETS_PATH};
 
+pub use cookie::read as read_cookie;
+pub use html::escape;
+pub use i18n::Lang;
+
 use std::sync::Arc;
 
 use crate::ra::Ra;
