@@ -28,8 +28,6 @@ export QOLTANBA_TEST_POSTGRES_URL=${QOLTANBA_TEST_POSTGRES_URL:-postgres://qolta
 
 cargo fmt --all -- --check
 cargo test --workspace --locked "$@"
-# The Android key store's java.security calls on a desktop Java 17 VM (the feature adds only `jni`).
-cargo test --locked -p qoltanba-core --features android-keystore --test keystore_jvm
 # The UniFFI bindings and the Kotlin library module, compiled with kotlinc and run on the JVM against real
 # qoltanba-server processes.
 cargo xtask kotlin-test

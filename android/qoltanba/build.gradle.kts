@@ -53,7 +53,7 @@ val uniffiBindings by tasks.registering(Exec::class) {
     dependsOn(cargoNdk)
     workingDir = workspace
     commandLine(
-        "cargo", "run", "-p", "qoltanba-uniffi", "--features", "cli", "--bin", "uniffi-bindgen", "--",
+        "cargo", "run", "-p", "xtask", "--bin", "uniffi-bindgen", "--",
         "generate", "--library", layout.buildDirectory.file("rustJniLibs/arm64-v8a/libqoltanba_uniffi.so").get().asFile.path,
         "--language", "kotlin", "--config", "uniffi/uniffi-android.toml",
         "--out-dir", layout.buildDirectory.dir("generated/uniffi").get().asFile.path,

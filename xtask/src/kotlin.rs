@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::artifacts;
+
 /// The `kotlin-compiler` npm package version (kotlinc, kotlinx-coroutines and kotlin-test inside).
 const KOTLIN_VERSION: &str = "2.4.20";
 /// Debian `libjna-java`.
@@ -16,7 +18,6 @@ const RUNNER: &str = "kz.qoltanba.testing.RunAllKt";
 pub fn test() -> Result<(), String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().ok_or("no workspace root")?.to_path_buf();
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let debug = target.join("debug");
     let module = root.join("android/qoltanba");
     let out = target.join("kotlin");
     for jar in [JNA_JAR].iter().chain(&JUNIT_JARS) {
@@ -25,23 +26,20 @@ pub fn test() -> Result<(), String> {
         }
     }
 
-    run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).current_dir(&root).args([
-        "build",
-        "-p",
-        "qoltanba-uniffi",
-        "-p",
-        "qoltanba-server",
-        "--features",
-        "qoltanba-uniffi/cli,qoltanba-uniffi/dev-tools",
-    ]))?;
-
+    let built = artifacts::test_build(&root)?;
     let generated = fresh_dir(&out.join("generated"))?;
-    run(Command::new(debug.join("uniffi-bindgen"))
-        .current_dir(&root)
-        .args(["generate", "--library", "--language", "kotlin", "--no-format", "--out-dir"])
-        .arg(&generated)
-        .arg(debug.join(library_file())))?;
+    uniffi::generate(uniffi::GenerateOptions {
+        languages: vec![uniffi::TargetLanguage::Kotlin],
+        source: utf8(&built.ffi_library)?,
+        out_dir: utf8(&generated)?,
+        config_override: None,
+        format: false,
+        crate_filter: None,
+        metadata_no_deps: false,
+    })
+    .map_err(|e| format!("generating the Kotlin bindings: {e:#}"))?;
 
+    let library_dir = built.ffi_library.parent().ok_or("the FFI library has no directory")?.to_path_buf();
     let kotlin = compiler()?;
     let lib = kotlin.join("lib");
     let coroutines = lib.join("kotlinx-coroutines-core-jvm.jar");
@@ -60,8 +58,8 @@ pub fn test() -> Result<(), String> {
     runtime_jars.extend(test_jars);
     let status = Command::new("java")
         .current_dir(&root)
-        .arg(format!("-Djna.library.path={}", debug.display()))
-        .arg(format!("-Dqoltanba.server={}", debug.join("qoltanba-server").display()))
+        .arg(format!("-Djna.library.path={}", library_dir.display()))
+        .arg(format!("-Dqoltanba.server={}", built.server.display()))
         .arg("-cp")
         .arg(classpath(&runtime_jars))
         .arg(RUNNER)
@@ -123,8 +121,9 @@ fn test_classes_in(tests: &Path) -> Result<Vec<String>, String> {
     Ok(classes)
 }
 
-fn library_file() -> &'static str {
-    if cfg!(target_os = "macos") { "libqoltanba_uniffi.dylib" } else { "libqoltanba_uniffi.so" }
+fn utf8(path: &Path) -> Result<camino::Utf8PathBuf, String> {
+    camino::Utf8PathBuf::from_path_buf(path.to_path_buf())
+        .map_err(|path| format!("{}: not UTF-8", path.display()))
 }
 
 fn classpath(entries: &[PathBuf]) -> String {

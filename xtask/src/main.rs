@@ -1,13 +1,14 @@
 //! Workspace tasks, run as `cargo xtask <task>` (alias in `.cargo/config.toml`).
 //!
-//! `kotlin-test`: builds the FFI library, `uniffi-bindgen` and `qoltanba-server` once (the target
-//! directory and profile `cargo test` uses), generates the Kotlin bindings from the library (library
-//! mode), fetches the Kotlin compiler if it is not cached (npm package `kotlin-compiler`, under
+//! `kotlin-test`: takes the FFI library and `qoltanba-server` from the workspace's test build (`cargo
+//! test --workspace --no-run`, fresh after `cargo test --workspace`: nothing is compiled twice), generates
+//! the Kotlin bindings from the library (library mode, UniFFI's generator linked in), fetches the Kotlin compiler if it is not cached (npm package `kotlin-compiler`, under
 //! `~/.cache/qoltanba/kotlin`), compiles the Kotlin library module `android/qoltanba` and its tests with
 //! warnings as errors (JNA from Debian `libjna-java`, JUnit 4 from Debian `junit4`), and runs the tests
 //! on the JVM against the host library. Prints `kotlin: N passed, M failed, K skipped`; exits non-zero
 //! on any failure.
 
+mod artifacts;
 mod kotlin;
 
 use std::process::ExitCode;
