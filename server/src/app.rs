@@ -14,7 +14,9 @@ use crate::storage::Storage;
 use crate::web;
 
 /// Brings the CA up (making one on an empty database) and assembles every route: service, PKI, console,
-/// operator, certificates, sign requests and devices (with their expiry sweeper), enrollment; `dev` adds the SMS outbox (`/v1/dev/sms`, `/dev/sms`).
+/// operator, certificates, sign requests and devices (with their expiry sweeper), enrollment; `dev` adds the
+/// SMS outbox (`/v1/dev/sms`, `/dev/sms`) and the demo relying party `/demo/bank` (registered as a relying
+/// party on first start).
 pub async fn router(storage: Storage, ca: &CaConfig, dev: bool) -> Result<Router, BootstrapError> {
     let authority = bootstrap::open_authority(&storage, ca, OffsetDateTime::now_utc()).await?;
     let metrics = web::Metrics::new();
@@ -24,9 +26,14 @@ pub async fn router(storage: Storage, ca: &CaConfig, dev: bool) -> Result<Router
     let ra = Arc::new(Ra::new(storage.clone(), authority.clone()));
     let signing = Arc::new(Signing::new(storage.clone(), dev));
     signing.spawn_sweeper();
+    let demo = match dev {
+        true => web::demo_bank_routes(signing.clone(), &storage).await.map_err(BootstrapError::DemoBank)?,
+        false => Router::new(),
+    };
     let pki = web::PkiState { authority, storage };
     Ok(metrics.layer(
         web::service_routes(metrics.clone())
+            .merge(demo)
             .merge(web::pki_routes(pki))
             .merge(web::console_routes(console))
             .merge(web::operator_routes(ra.clone()))
