@@ -1,5 +1,6 @@
 //! Test support: the two binaries, a `qoltanba-server` process with its operator, the citizen's answers
-//! file, the CLI run as a phone, openssl.
+//! file, the CLI run as a phone, openssl; `browser`: headless Chromium.
+#![allow(dead_code)]
 
 pub mod browser;
 pub mod proxy;
