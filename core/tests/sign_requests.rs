@@ -64,10 +64,10 @@ fn openssl_verify(signature: &[u8], chain_pem: &str, content: Option<&[u8]>) -> 
 #[tokio::test]
 async fn approved_request_reaches_the_relying_party_as_a_cms_openssl_verifies_against_the_ca() {
     let server = TestServer::start().await;
-    let phone = Phone::enrolled(&server, IIN).await;
-    let bank = relying_party(&server).await;
+    let phone = Phone::enrolled(&server.storage, &support::authority(), IIN).await;
+    let bank = relying_party(&server.storage, &server.url).await;
     let pin = FixedPin::new(PIN);
-    let mut requests = phone.sign_requests(&server, pin.clone());
+    let mut requests = phone.sign_requests(&server.url, pin.clone());
     let chain = support::authority().chain_pem().to_owned();
     for (request, detached) in [(attached(IIN), false), (digest_only(IIN), true)] {
         let created = bank.create(&request, &key()).await.unwrap();
@@ -109,10 +109,10 @@ async fn bank_name(server: &TestServer) -> String {
 #[tokio::test]
 async fn refused_request_ends_refused_and_is_in_the_history() {
     let server = TestServer::start().await;
-    let phone = Phone::enrolled(&server, IIN).await;
-    let bank = relying_party(&server).await;
+    let phone = Phone::enrolled(&server.storage, &support::authority(), IIN).await;
+    let bank = relying_party(&server.storage, &server.url).await;
     let pin = FixedPin::new(PIN);
-    let mut requests = phone.sign_requests(&server, pin.clone());
+    let mut requests = phone.sign_requests(&server.url, pin.clone());
     let created = bank.create(&attached(IIN), &key()).await.unwrap();
     requests.refuse(created.id).await.unwrap();
     let state = bank.state(created.id, Some(Duration::from_secs(5))).await.unwrap();
@@ -132,15 +132,15 @@ async fn refused_request_ends_refused_and_is_in_the_history() {
 #[tokio::test]
 async fn wrong_pin_signs_nothing_and_says_how_many_tries_are_left() {
     let server = TestServer::start().await;
-    let phone = Phone::enrolled(&server, IIN).await;
-    let bank = relying_party(&server).await;
+    let phone = Phone::enrolled(&server.storage, &support::authority(), IIN).await;
+    let bank = relying_party(&server.storage, &server.url).await;
     let created = bank.create(&attached(IIN), &key()).await.unwrap();
-    let mut requests = phone.sign_requests(&server, FixedPin::new("0000"));
+    let mut requests = phone.sign_requests(&server.url, FixedPin::new("0000"));
     let refused = requests.approve(created.id).await;
     assert!(matches!(refused, Err(SigningError::WrongPin { tries_left: 4 })), "{refused:?}");
     assert_eq!(bank.state(created.id, None).await.unwrap().status, SignRequestStatus::Pending);
     assert!(requests.store().history(0, 10).unwrap().is_empty());
-    let mut requests = phone.sign_requests(&server, FixedPin::new(PIN));
+    let mut requests = phone.sign_requests(&server.url, FixedPin::new(PIN));
     requests.approve(created.id).await.unwrap();
     assert_eq!(bank.state(created.id, None).await.unwrap().status, SignRequestStatus::Signed);
 }
@@ -148,7 +148,7 @@ async fn wrong_pin_signs_nothing_and_says_how_many_tries_are_left() {
 #[tokio::test]
 async fn request_whose_announced_code_differs_from_the_digest_is_refused_on_the_phone_before_the_pin() {
     let server = TestServer::start().await;
-    let phone = Phone::enrolled(&server, IIN).await;
+    let phone = Phone::enrolled(&server.storage, &support::authority(), IIN).await;
     let digest = DigestAlgorithm::Sha256.digest(DOCUMENT);
     let right = verification_code(&digest);
     let wrong = if right == "1234" { "4321" } else { "1234" };
@@ -164,7 +164,7 @@ async fn request_whose_announced_code_differs_from_the_digest_is_refused_on_the_
     let stub =
         Stub::scripted(vec![json_reply("201 Created", &registered), json_reply("200 OK", &listed)]).await;
     let pin = FixedPin::new(PIN);
-    let mut requests = phone.sign_requests_at(&stub.url, pin.clone());
+    let mut requests = phone.sign_requests(&stub.url, pin.clone());
     let id = listed[0]["id"].as_str().unwrap().parse().unwrap();
     let refused = requests.approve(id).await;
     assert!(
@@ -184,13 +184,13 @@ async fn request_whose_announced_code_differs_from_the_digest_is_refused_on_the_
 #[tokio::test]
 async fn device_registers_once_with_its_auth_key_and_keeps_the_token() {
     let server = TestServer::start().await;
-    let phone = Phone::enrolled(&server, IIN).await;
-    let mut requests = phone.sign_requests(&server, FixedPin::new(PIN));
+    let phone = Phone::enrolled(&server.storage, &support::authority(), IIN).await;
+    let mut requests = phone.sign_requests(&server.url, FixedPin::new(PIN));
     assert!(requests.store().device().unwrap().is_none());
     assert!(requests.inbox(None).await.unwrap().is_empty());
     let device = requests.store().device().unwrap().expect("registered on first use");
     assert_eq!(device.server, server.url);
-    let mut reopened = phone.sign_requests(&server, FixedPin::new(PIN));
+    let mut reopened = phone.sign_requests(&server.url, FixedPin::new(PIN));
     reopened.inbox(None).await.unwrap();
     assert_eq!(reopened.store().device().unwrap(), Some(device), "the same registration is reused");
 }

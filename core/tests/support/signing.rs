@@ -1,13 +1,13 @@
-//! A phone enrolled without running the flow, for the signing-request tests: certificates issued by the
-//! test binary's CA from the fixture keys (`server/tests/data/ca`, so no RSA key is generated), recorded
-//! in the server's database and in the phone's store with a PIN; a key store holding the fixture keys; a
-//! relying party registered on the server.
+//! A phone enrolled without running the flow, for the signing-request tests and `bench/sign-requests`
+//! (`core/examples/bench_sign_requests.rs` includes this file): certificates issued by a CA from the
+//! fixture keys (`server/tests/data/ca`, so no RSA key is generated), recorded in the server's database
+//! and in the phone's store with a PIN; a key store holding the fixture keys; a relying party.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use qoltanba_core::client::RelyingPartyClient;
+use qoltanba_core::client::{Client, ClientConfig, RelyingPartyClient};
 use qoltanba_core::keystore::{
     CertificatePurpose, GeneratedKey, KeyId, KeyStorageKind, KeyStore, KeyStoreError, StoredKey,
 };
@@ -17,11 +17,10 @@ use qoltanba_core::store::{CertificateRecord, Store, StoreOptions};
 use qoltanba_pki::signer::{Signer, SoftwareSigner};
 use qoltanba_pki::x509::Certificate;
 use qoltanba_pki::x509::spki::SubjectPublicKeyInfoOwned;
-use qoltanba_server::ca::SubjectRecord;
+use qoltanba_server::ca::{Authority, SubjectRecord};
+use qoltanba_server::storage::Storage;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
-
-use super::{TestServer, authority};
 
 /// The PIN of every fixture phone.
 pub const PIN: &str = "7395";
@@ -119,9 +118,9 @@ pub struct Phone {
 }
 
 impl Phone {
-    /// Issues AUTH + SIGN certificates for `iin` with the fixture keys, records them on `server` and in a
-    /// new phone store with [`PIN`].
-    pub async fn enrolled(server: &TestServer, iin: &str) -> Self {
+    /// Issues AUTH + SIGN certificates for `iin` with the fixture keys by `authority`, records them in the
+    /// server's `storage` and in a new phone store with [`PIN`].
+    pub async fn enrolled(storage: &Storage, authority: &Authority, iin: &str) -> Self {
         let der = |id: &str| {
             use qoltanba_pki::x509::der::Encode;
             let signer = FixtureKeys::software(&KeyId(id.into())).expect("the fixture key");
@@ -136,7 +135,7 @@ impl Phone {
             email: None,
         };
         let now = OffsetDateTime::now_utc();
-        let pair = authority().issue_pair(&subject, &der("auth"), &der("sign"), now).expect("issued");
+        let pair = authority.issue_pair(&subject, &der("auth"), &der("sign"), now).expect("issued");
         let dir = tempfile::tempdir().expect("temp dir");
         let options = StoreOptions { pin_hashing: argon2::Params::new(1024, 1, 1, None).expect("params") };
         let mut store = Store::open_with(dir.path().join("phone.db"), options).expect("a store");
@@ -144,7 +143,7 @@ impl Phone {
         for (issued, purpose, id) in
             [(&pair.auth, CertificatePurpose::Auth, "auth"), (&pair.sign, CertificatePurpose::Sign, "sign")]
         {
-            record_on_server(server, iin, issued, purpose, now).await;
+            record_on_server(storage, iin, issued, purpose, now).await;
             let record = CertificateRecord::new(&issued.certificate, KeyId(id.into()), KeyStorageKind::File)
                 .expect("a citizen certificate");
             store.save_certificate(&record).expect("saved");
@@ -152,22 +151,18 @@ impl Phone {
         Self { dir, iin: iin.to_owned(), sign: pair.sign.certificate }
     }
 
-    /// The phone's signing requests against `server`, with `pin` typed at the prompt.
-    pub fn sign_requests(&self, server: &TestServer, pin: Arc<FixedPin>) -> SignRequests {
-        self.sign_requests_at(&server.url, pin)
-    }
-
-    /// The phone's signing requests against the server at `url`.
-    pub fn sign_requests_at(&self, url: &str, pin: Arc<FixedPin>) -> SignRequests {
+    /// The phone's signing requests against the server at `url`, with `pin` typed at the prompt.
+    pub fn sign_requests(&self, url: &str, pin: Arc<FixedPin>) -> SignRequests {
         let options = StoreOptions { pin_hashing: argon2::Params::new(1024, 1, 1, None).expect("params") };
         let store = Store::open_with(self.dir.path().join("phone.db"), options).expect("the store");
         let ports = SigningPorts { keys: Arc::new(FixtureKeys), pin, clock: Arc::new(SystemClock) };
-        SignRequests::new(store, super::client_of(url), url, ports)
+        let client = Client::new(url, &ClientConfig::default()).expect("a client");
+        SignRequests::new(store, client, url, ports)
     }
 }
 
 async fn record_on_server(
-    server: &TestServer,
+    storage: &Storage,
     iin: &str,
     issued: &qoltanba_server::ca::IssuedCertificate,
     purpose: CertificatePurpose,
@@ -186,16 +181,17 @@ async fn record_on_server(
         revocation: None,
         created_at: now,
     };
-    let mut conn = server.storage.acquire().await.expect("a connection");
+    let mut conn = storage.acquire().await.expect("a connection");
     insert(&mut conn, &record).await.expect("the certificate recorded");
 }
 
-/// A relying party registered on `server` ("Demo Bank"), as its client.
-pub async fn relying_party(server: &TestServer) -> RelyingPartyClient {
+/// A relying party registered in `storage` ("Demo Bank …"), as its client of the server at `url`.
+pub async fn relying_party(storage: &Storage, url: &str) -> RelyingPartyClient {
     let now = OffsetDateTime::now_utc();
     let name = format!("Demo Bank {}", uuid::Uuid::new_v4().simple());
-    let added = qoltanba_server::signing::relying_parties::add(&server.storage, &name, &[], now)
+    let added = qoltanba_server::signing::relying_parties::add(storage, &name, &[], now)
         .await
         .expect("the relying party");
-    RelyingPartyClient::new(super::client_of(&server.url), &added.api_key)
+    let client = Client::new(url, &ClientConfig::default()).expect("a client");
+    RelyingPartyClient::new(client, &added.api_key)
 }
