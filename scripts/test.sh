@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine: installs and starts what the tests talk to, then runs them.
-# Real peers: the openssl CLI, Java keytool, SoftHSM2 (+ OpenSC's pkcs11-tool), PostgreSQL, the Python
+# Real peers: the openssl CLI, Java keytool, headless Chromium (WebDriver), SoftHSM2 (+ OpenSC's pkcs11-tool), PostgreSQL, the Python
 # openapi-spec-validator, a desktop JVM for the Kotlin bindings; plus ../shared/vectors/nca-test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,9 @@ command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 [ -f /usr/share/java/jna.jar ] || need+=(libjna-java)
 [ -f /usr/share/java/junit4.jar ] || need+=(junit4)
 command -v npm >/dev/null || need+=(npm)
+# Browser tests (tests/tests/demo_bank.rs): headless Chromium over WebDriver.
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"

@@ -8,6 +8,7 @@
 //! - [`ports`]: what the platform implements (forms, camera, SMS code, PIN prompt, clock).
 //! - [`text`]: what the citizen reads (refused input, notices, failure reasons) in kk, ru and en.
 //! - [`driver`]: runs the machine against the server, the ports, the key stores and the store.
+//! - [`signing`]: signing requests from services: device registration, the inbox, approve and refuse.
 #![warn(missing_docs)]
 
 pub mod client;
@@ -15,5 +16,6 @@ pub mod driver;
 pub mod enrollment;
 pub mod keystore;
 pub mod ports;
+pub mod signing;
 pub mod store;
 pub mod text;

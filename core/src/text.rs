@@ -8,6 +8,7 @@ use qoltanba_protocol::FailureReason;
 use serde::{Deserialize, Serialize};
 
 use crate::enrollment::{FailReason, InputError, Notice};
+use crate::signing::{Malformed, SigningError, Verdict};
 
 /// A language of the user interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -201,6 +202,92 @@ pub fn fail_reason(reason: &FailReason, lang: Lang) -> String {
     })
 }
 
+/// What the citizen may do with a signing request, shown beside it.
+pub fn verdict(verdict: &Verdict, lang: Lang) -> String {
+    lang.pick(match verdict {
+        Verdict::Open => t(
+            "Кодты қызмет көрсеткен кодпен салыстырыңыз",
+            "Сверьте код с кодом на сайте сервиса",
+            "Compare the code with the one the service shows",
+        ),
+        Verdict::CodeMismatch { announced } => [
+            format!("Тексеру коды сәйкес емес (сервер: {announced}): қол қоймаңыз"),
+            format!("Код проверки не совпадает (сервер: {announced}): не подписывайте"),
+            format!("The verification code does not match (server: {announced}): do not sign"),
+        ],
+        Verdict::Expired => t("Сұраудың мерзімі өтті", "Срок запроса истёк", "The request expired"),
+        Verdict::Malformed(malformed) => malformed_text(*malformed),
+    })
+}
+
+fn malformed_text(malformed: Malformed) -> [String; 3] {
+    match malformed {
+        Malformed::Digest | Malformed::Data | Malformed::AttachedWithoutData => t(
+            "Сұрау бүлінген, оған қол қою мүмкін емес",
+            "Запрос повреждён, подписать его нельзя",
+            "The request is damaged and cannot be signed",
+        ),
+        Malformed::DataDigestMismatch => t(
+            "Құжат өз хэшіне сәйкес емес: қол қоймаңыз",
+            "Документ не совпадает со своим хэшем: не подписывайте",
+            "The document does not match its hash: do not sign",
+        ),
+    }
+}
+
+/// Why a signing request could not be listed, approved or refused.
+pub fn signing_error(error: &SigningError, lang: Lang) -> String {
+    lang.pick(match error {
+        SigningError::NotEnrolled(_) => {
+            t("Бұл телефонда ЭЦҚ жоқ", "На этом телефоне нет ЭЦП", "There is no e-signature on this phone")
+        }
+        SigningError::NotRegistered => t(
+            "Телефон қол қою сұрауларына тіркелмеген",
+            "Телефон не зарегистрирован для запросов на подпись",
+            "The phone is not registered for signing requests",
+        ),
+        SigningError::NotPending(_) => {
+            t("Сұрау енді күтуде емес", "Запрос больше не ожидает ответа", "The request is no longer waiting")
+        }
+        SigningError::CodeMismatch { announced, computed } => [
+            format!("Тексеру коды сәйкес емес ({announced} ≠ {computed}): сұрау қабылданбады"),
+            format!("Код проверки не совпадает ({announced} ≠ {computed}): запрос отклонён"),
+            format!("The verification code does not match ({announced} ≠ {computed}): not signed"),
+        ],
+        SigningError::Expired => t("Сұраудың мерзімі өтті", "Срок запроса истёк", "The request expired"),
+        SigningError::Malformed(malformed) => malformed_text(*malformed),
+        SigningError::WrongPin { tries_left } => [
+            format!("PIN қате. Қалған әрекет: {tries_left}"),
+            format!("Неверный PIN. Осталось попыток: {tries_left}"),
+            format!("Wrong PIN. Tries left: {tries_left}"),
+        ],
+        SigningError::PinLocked { until } => [
+            format!("PIN бұғатталды, {until} дейін"),
+            format!("PIN заблокирован до {until}"),
+            format!("The PIN is locked until {until}"),
+        ],
+        SigningError::Cancelled => t("Бас тартылды", "Отменено", "Cancelled"),
+        SigningError::Prompt(_) => {
+            t("PIN сұрау мүмкін болмады", "Не удалось запросить PIN", "The PIN could not be asked for")
+        }
+        SigningError::Keys(crate::keystore::KeyStoreError::WrongPassword) => {
+            t("Құпиясөз қате", "Неверный пароль", "Wrong password")
+        }
+        SigningError::Keys(_) => t("Кілт қол қоя алмады", "Ключ не смог подписать", "The key could not sign"),
+        SigningError::Store(_) => {
+            t("Телефон жадында қате", "Ошибка хранилища телефона", "The phone's storage failed")
+        }
+        SigningError::Server(_) => t(
+            "Серверге қосылу мүмкін болмады немесе ол бас тартты",
+            "Сервер недоступен или отказал",
+            "The server could not be reached or refused",
+        ),
+        SigningError::Signature(_) => {
+            t("Қолтаңба жасалмады", "Не удалось создать подпись", "The signature could not be made")
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,6 +352,36 @@ mod tests {
         ];
         for r in &reasons {
             all_langs(|lang| fail_reason(r, lang));
+        }
+    }
+
+    #[test]
+    fn signing_errors_and_verdicts_read_differently_in_each_language() {
+        let errors = [
+            SigningError::NotEnrolled("SIGN"),
+            SigningError::NotRegistered,
+            SigningError::NotPending(uuid::Uuid::nil()),
+            SigningError::CodeMismatch { announced: "1234".into(), computed: "5678".into() },
+            SigningError::Expired,
+            SigningError::Malformed(Malformed::DataDigestMismatch),
+            SigningError::WrongPin { tries_left: 3 },
+            SigningError::Cancelled,
+            SigningError::Keys(crate::keystore::KeyStoreError::WrongPassword),
+            SigningError::Signature("x".into()),
+        ];
+        for error in &errors {
+            all_langs(|lang| signing_error(error, lang));
+        }
+        assert!(signing_error(&errors[3], Lang::Kk).contains("5678"));
+        assert!(signing_error(&errors[6], Lang::Ru).contains('3'));
+        let verdicts = [
+            Verdict::Open,
+            Verdict::CodeMismatch { announced: "0042".into() },
+            Verdict::Expired,
+            Verdict::Malformed(Malformed::Digest),
+        ];
+        for v in &verdicts {
+            all_langs(|lang| verdict(v, lang));
         }
     }
 }

@@ -103,6 +103,21 @@ fn our_attached_and_detached_signatures_verify_with_openssl() {
 }
 
 #[test]
+fn signature_over_a_digest_alone_verifies_with_openssl_over_the_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = b"a document the relying party keeps";
+    let digest = DigestAlgorithm::Sha256.digest(content);
+    let signed = cms::sign_digest(&digest, &leaf_signer(), &cert("leaf.pem"), &[], SIGNED_AT).unwrap();
+    assert_eq!(status(&signed, Some(content)), SignerStatus::Valid);
+    assert!(cms::verify_digest(&signed, &digest).unwrap().all_valid());
+    let (data, sig) = (write(dir.path(), "data.bin", content), write(dir.path(), "sig.cms", &signed));
+    let args = ["cms", "-verify", "-binary", "-inform", "DER", "-in", &sig, "-noverify", "-content", &data];
+    assert_eq!(openssl(&args).stdout, content);
+    let short = cms::sign_digest(&digest[..31], &leaf_signer(), &cert("leaf.pem"), &[], SIGNED_AT);
+    assert!(matches!(short, Err(CmsError::Build(_))), "{short:?}");
+}
+
+#[test]
 fn our_signature_verifies_with_openssl_against_the_test_ca() {
     let dir = tempfile::tempdir().unwrap();
     let signed = write(dir.path(), "sig.cms", &our_signature(b"payload", false));

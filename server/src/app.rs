@@ -18,7 +18,9 @@ use crate::web;
 pub const LOGIN_RELYING_PARTY: &str = "eGov";
 
 /// Brings the CA up (making one on an empty database) and assembles every route: service, PKI, console,
-/// operator, certificates, sign requests and devices (with their expiry sweeper), QR login (`/login`, `/v1/login`), enrollment; `dev` adds the SMS outbox (`/v1/dev/sms`, `/dev/sms`).
+/// operator, certificates, sign requests and devices (with their expiry sweeper), QR login (`/login`,
+/// `/v1/login`), enrollment; `dev` adds the SMS outbox (`/v1/dev/sms`, `/dev/sms`) and the demo relying
+/// party `/demo/bank` (registered as a relying party on first start).
 pub async fn router(storage: Storage, ca: &CaConfig, dev: bool) -> Result<Router, BootstrapError> {
     let authority = bootstrap::open_authority(&storage, ca, OffsetDateTime::now_utc()).await?;
     let metrics = web::Metrics::new();
@@ -31,9 +33,14 @@ pub async fn router(storage: Storage, ca: &CaConfig, dev: bool) -> Result<Router
     let login = Arc::new(Login::new(storage.clone(), authority.clone(), LOGIN_RELYING_PARTY));
     login.spawn_sweeper();
     let secure_cookies = ca.public_url.starts_with("https://");
+    let demo = match dev {
+        true => web::demo_bank_routes(signing.clone(), &storage).await.map_err(BootstrapError::DemoBank)?,
+        false => Router::new(),
+    };
     let pki = web::PkiState { authority, storage };
     Ok(metrics.layer(
         web::service_routes(metrics.clone())
+            .merge(demo)
             .merge(web::pki_routes(pki))
             .merge(web::console_routes(console))
             .merge(web::operator_routes(ra.clone()))

@@ -24,6 +24,9 @@ pub enum BootstrapError {
     /// A stored CA certificate does not decode.
     #[error("the stored {0} CA certificate is damaged")]
     DamagedCertificate(&'static str),
+    /// The demo relying party (`/demo/bank`, `--dev` only) could not be registered.
+    #[error("demo bank: {0}")]
+    DemoBank(#[source] crate::ra::RaError),
 }
 
 /// Creates the root and issuing CA (keys in their sources, certificates in the database), audited.

@@ -42,6 +42,19 @@ pub fn run(command: Command) -> Result<Outcome, CliError> {
             password: password.map(zeroize::Zeroizing::new),
             lang,
         }),
+        Command::Inbox { state, server, wait, answers, lang } => {
+            let phone = crate::phone::signing::Phone { state, server, answers, lang };
+            let wait = wait.map(std::time::Duration::from_secs);
+            crate::phone::signing::run(phone, crate::phone::signing::Action::Inbox(wait))
+        }
+        Command::Approve { id, state, server, answers, lang } => {
+            let phone = crate::phone::signing::Phone { state, server, answers, lang };
+            crate::phone::signing::run(phone, crate::phone::signing::Action::Approve(id))
+        }
+        Command::Refuse { id, state, server, answers, lang } => {
+            let phone = crate::phone::signing::Phone { state, server, answers, lang };
+            crate::phone::signing::run(phone, crate::phone::signing::Action::Refuse(id))
+        }
         Command::Inspect { file, password, json } => inspect::run(&file, password, json),
         Command::Sign { file, key, password, detached, base64, output } => {
             let password = crate::password::resolve(password, &key.display().to_string())?;

@@ -1,11 +1,13 @@
-//! The CLI as a phone: `qoltanba enroll` (the remote issuance flow in a terminal) and `qoltanba demo`
-//! (the whole flow against an in-process reference server).
+//! The CLI as a phone: `qoltanba enroll` (the remote issuance flow in a terminal), `qoltanba demo` (the
+//! whole flow against an in-process reference server), and `inbox` / `approve` / `refuse` (signing
+//! requests from services).
 
 pub mod answers;
 pub mod demo;
 pub mod enroll;
 pub mod observer;
 pub mod ports;
+pub mod signing;
 pub mod text;
 
 use std::path::Path;

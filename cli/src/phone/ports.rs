@@ -57,6 +57,13 @@ impl Terminal {
         }
     }
 
+    /// The key files' password: the written answer, else `QOLTANBA_PASSWORD`, else asked without echo.
+    pub fn key_password(&self) -> Result<Zeroizing<String>, PortError> {
+        let from_env = std::env::var("QOLTANBA_PASSWORD").ok().map(Zeroizing::new);
+        let given = self.written("password", self.answers.password.as_ref()).or(from_env.as_ref());
+        self.ask_secret(Text::Password, given)
+    }
+
     /// The language spoken.
     pub fn lang(&self) -> Lang {
         self.lang

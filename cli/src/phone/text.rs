@@ -49,6 +49,12 @@ pub enum Text {
     Issuing,
     Done,
     Failed,
+    NoRequests,
+    Document,
+    Bytes,
+    DigestOnly,
+    Signed,
+    Refused,
 }
 
 impl Text {
@@ -118,6 +124,12 @@ impl Text {
             }
             Self::Done => ["ЭЦҚ дайын", "ЭЦП готова", "Your e-signature is ready"],
             Self::Failed => ["Тіркеу тоқтатылды", "Регистрация прервана", "Enrollment ended"],
+            Self::NoRequests => ["Қол қою сұраулары жоқ", "Запросов на подпись нет", "No signing requests"],
+            Self::Document => ["Құжат", "Документ", "Document"],
+            Self::Bytes => ["байт", "байт(а)", "bytes"],
+            Self::DigestOnly => ["тек хэші", "только хэш", "digest only"],
+            Self::Signed => ["Қол қойылды", "Подписано", "Signed"],
+            Self::Refused => ["Бас тартылды", "Отклонено", "Refused"],
         }
     }
 }
@@ -151,6 +163,12 @@ mod tests {
             Text::Issuing,
             Text::Done,
             Text::Failed,
+            Text::NoRequests,
+            Text::Document,
+            Text::Bytes,
+            Text::DigestOnly,
+            Text::Signed,
+            Text::Refused,
         ];
         for text in all {
             let [kk, ru, en] = text.all();

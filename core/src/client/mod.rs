@@ -8,6 +8,9 @@
 //!   are never retried.
 //! - [`ClientError`]: what went wrong, typed for a UI to localise (tries left, retry-after, the state the
 //!   server is in, …), the server's [`qoltanba_protocol::ApiError`] kept for the caller that maps it.
+//! - the device's calls for signing requests ([`Client::register_device`], [`Client::device_sign_requests`],
+//!   [`Client::approve_sign_request`], [`Client::refuse_sign_request`]), with the device token as a bearer
+//!   credential; [`RelyingPartyClient`]: a relying party's side, for demos, tests and the bench;
 //! - [`OperatorClient`]: the operator's JSON API (log in, decide tickets and selfie reviews), for the demo
 //!   and tests; [`Client::dev_sms`]: the SMS code in a `--dev` server's outbox.
 //!
@@ -16,9 +19,11 @@
 
 mod config;
 mod dev;
+mod devices;
 mod enrollment;
 mod error;
 mod operator;
+mod relying_party;
 mod sleep;
 mod transport;
 
@@ -26,4 +31,5 @@ pub use config::{ClientConfig, RetryPolicy};
 pub use enrollment::Client;
 pub use error::ClientError;
 pub use operator::OperatorClient;
+pub use relying_party::RelyingPartyClient;
 pub use sleep::{Sleeper, TokioSleeper};

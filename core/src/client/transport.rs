@@ -50,8 +50,10 @@ pub(crate) struct Call<'a> {
     pub payload: Payload<'a>,
     /// The idempotency key, for `POST`s that take one.
     pub key: Option<&'a str>,
-    /// Further headers (the operator's cookie and CSRF token).
+    /// Further headers (the operator's cookie and CSRF token, a bearer credential).
     pub headers: Vec<(&'static str, &'a str)>,
+    /// A longer wait than the client's request timeout, for long-polls.
+    pub timeout: Option<Duration>,
 }
 
 impl<'a> Call<'a> {
@@ -65,6 +67,7 @@ impl<'a> Call<'a> {
             payload: Payload::Empty,
             key: None,
             headers: Vec::new(),
+            timeout: None,
         }
     }
 
@@ -178,6 +181,9 @@ impl Transport {
 
     async fn attempt(&self, call: &Call<'_>, url: Url) -> Attempt {
         let mut request = self.http.request(call.method.clone(), url);
+        if let Some(timeout) = call.timeout {
+            request = request.timeout(timeout);
+        }
         if let Some(key) = call.key {
             request = request.header(IDEMPOTENCY_KEY_HEADER, key);
         }

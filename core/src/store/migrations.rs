@@ -40,6 +40,15 @@ pub const MIGRATIONS: &[&str] = &[
          lockouts INTEGER NOT NULL DEFAULT 0,
          locked_until INTEGER
      );",
+    // 4: this device's registration for signing requests.
+    "CREATE TABLE device (
+         id INTEGER PRIMARY KEY CHECK (id = 1),
+         server TEXT NOT NULL,
+         device_id TEXT NOT NULL,
+         token TEXT NOT NULL,
+         auth_serial TEXT NOT NULL,
+         registered_at INTEGER NOT NULL
+     );",
 ];
 
 /// The schema version this code writes.

@@ -1,12 +1,13 @@
 //! The phone's local SQLite store (bundled SQLite): the enrollment state after every transition, the
-//! certificates and where their keys are, the history of operations, and the PIN's hash with its
-//! failure counters.
+//! certificates and where their keys are, the history of operations, the PIN's hash with its
+//! failure counters, and this device's registration for signing requests (its device token).
 //!
 //! Crash safety: the database runs in WAL mode with `synchronous=FULL`, so every committed write
 //! survives a power cut, and each operation is one transaction. The schema is versioned
 //! ([`migrations`]); opening a database upgrades it and refuses one from a newer app.
 
 mod certificates;
+mod device;
 mod error;
 mod history;
 pub mod migrations;
@@ -20,6 +21,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use certificates::CertificateRecord;
+pub use device::DeviceRecord;
 pub use error::StoreError;
 pub use history::{HistoryEntry, MAX_DETAIL_LEN, OperationKind};
 pub use pin::{MAX_FAILURES, PinCheck};

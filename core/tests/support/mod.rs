@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod script;
+pub mod signing;
 pub mod stub;
 
 use std::sync::{Arc, Mutex, OnceLock};

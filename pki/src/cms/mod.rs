@@ -14,5 +14,5 @@ mod verify;
 pub use crate::algorithm::DigestAlgorithm;
 pub use error::CmsError;
 pub use report::{InvalidReason, SignerReport, SignerStatus, Verified};
-pub use sign::{SignOptions, sign};
+pub use sign::{SignOptions, sign, sign_digest};
 pub use verify::{verify, verify_digest};

@@ -36,30 +36,54 @@ pub fn sign(
     chain: &[Certificate],
     options: &SignOptions,
 ) -> Result<Vec<u8>, CmsError> {
-    let algorithm = signer.signature_algorithm();
-    if DigestAlgorithm::from_rsa_signature_oid(&algorithm.oid) != Some(DigestAlgorithm::Sha256) {
-        return Err(CmsError::UnsupportedAlgorithm(algorithm.oid));
-    }
-    let digest_algorithm = AlgorithmIdentifierOwned { oid: DigestAlgorithm::Sha256.oid(), parameters: None };
     let econtent = if options.detached {
         None
     } else {
         Some(Any::encode_from(&OctetString::new(content).map_err(build_error)?).map_err(build_error)?)
     };
-    let encap = EncapsulatedContentInfo { econtent_type: ID_DATA, econtent };
     let external_digest = options.detached.then(|| DigestAlgorithm::Sha256.digest(content));
+    build(econtent, external_digest.as_deref(), signer, certificate, chain, options.signing_time)
+}
+
+/// Signs a document known only by its SHA-256 `digest` (32 bytes): a detached CAdES-BES SignedData whose
+/// messageDigest is `digest`, otherwise as [`sign`] (for a relying party that keeps the document).
+pub fn sign_digest(
+    digest: &[u8],
+    signer: &dyn Signer,
+    certificate: &Certificate,
+    chain: &[Certificate],
+    signing_time: OffsetDateTime,
+) -> Result<Vec<u8>, CmsError> {
+    if digest.len() != DigestAlgorithm::Sha256.digest(b"").len() {
+        return Err(CmsError::Build("a SHA-256 digest is 32 bytes".into()));
+    }
+    build(None, Some(digest), signer, certificate, chain, signing_time)
+}
+
+/// The SignedData over `econtent` (attached) or `external_digest` (detached).
+fn build(
+    econtent: Option<Any>,
+    external_digest: Option<&[u8]>,
+    signer: &dyn Signer,
+    certificate: &Certificate,
+    chain: &[Certificate],
+    signing_time: OffsetDateTime,
+) -> Result<Vec<u8>, CmsError> {
+    let algorithm = signer.signature_algorithm();
+    if DigestAlgorithm::from_rsa_signature_oid(&algorithm.oid) != Some(DigestAlgorithm::Sha256) {
+        return Err(CmsError::UnsupportedAlgorithm(algorithm.oid));
+    }
+    let digest_algorithm = AlgorithmIdentifierOwned { oid: DigestAlgorithm::Sha256.oid(), parameters: None };
+    let encap = EncapsulatedContentInfo { econtent_type: ID_DATA, econtent };
 
     let sid = SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
         issuer: certificate.tbs_certificate().issuer().clone(),
         serial_number: certificate.tbs_certificate().serial_number().clone(),
     });
-    let mut signer_info =
-        SignerInfoBuilder::new(sid, digest_algorithm.clone(), &encap, external_digest.as_deref())
-            .map_err(build_error)?;
+    let mut signer_info = SignerInfoBuilder::new(sid, digest_algorithm.clone(), &encap, external_digest)
+        .map_err(build_error)?;
     signer_info
-        .add_signed_attribute(
-            attributes::signing_time(options.signing_time).map_err(|_| CmsError::SigningTime)?,
-        )
+        .add_signed_attribute(attributes::signing_time(signing_time).map_err(|_| CmsError::SigningTime)?)
         .map_err(build_error)?;
     signer_info
         .add_signed_attribute(attributes::signing_certificate_v2(certificate).map_err(build_error)?)

@@ -3,6 +3,7 @@
 mod bearer;
 mod certificates;
 mod console;
+mod demo_bank;
 mod enrollment;
 mod error;
 mod health;
@@ -21,6 +22,7 @@ pub use console::{
     CSRF_HEADER, ConsoleState, CsrfOperator, DEV_SMS_PAGE, Operator, REVIEWS_PATH as CONSOLE_REVIEWS_PATH,
     SESSION_PATH as OPERATOR_SESSION_PATH, TICKETS_PATH as CONSOLE_TICKETS_PATH, routes as console_routes,
 };
+pub use demo_bank::{BANK_NAME as DEMO_BANK_NAME, PAGE as DEMO_BANK_PAGE, routes as demo_bank_routes};
 pub use enrollment::routes as enrollment_routes;
 pub use error::WebError;
 pub use login::{QR_TEXT_HEADER, routes as login_routes};

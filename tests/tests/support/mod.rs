@@ -1,6 +1,8 @@
 //! Test support: the two binaries, a `qoltanba-server` process with its operator, the citizen's answers
-//! file, the CLI run as a phone, openssl.
+//! file, the CLI run as a phone, openssl; `browser`: headless Chromium.
+#![allow(dead_code)]
 
+pub mod browser;
 pub mod proxy;
 
 use std::io::{Read, Write};
@@ -135,6 +137,21 @@ impl Server {
             .unwrap();
         assert!(out.status.success(), "qoltanba-server certs: {}", text(&out));
         serde_json::from_slice::<Vec<Value>>(&out.stdout).unwrap()
+    }
+
+    /// `qoltanba-server rp add NAME`: registers a relying party; returns its API key.
+    pub fn add_relying_party(&self, name: &str) -> String {
+        let out = Command::new(binary("qoltanba-server"))
+            .arg("--db")
+            .arg(format!("sqlite://{}", self.dir.path().join("server.db").display()))
+            .args(["rp", "add", name])
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "qoltanba-server rp add: {}", text(&out));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let key = stdout.lines().find_map(|line| line.strip_prefix("api key:")).map(str::trim);
+        key.unwrap_or_else(|| panic!("no API key in: {stdout}")).to_owned()
     }
 
     /// How many SMS the dev outbox holds for `phone`.
@@ -425,4 +442,60 @@ pub fn inspected_purpose(p12: &Path) -> String {
     let keyed: Vec<&Value> = entries.iter().filter(|e| e["has_private_key"] == true).collect();
     assert_eq!(keyed.len(), 1, "one key entry expected: {view}");
     keyed[0]["certificate"]["purpose"].as_str().unwrap_or_default().to_owned()
+}
+
+/// A phone enrolled by `qoltanba enroll` against `server`: its state directory, the answers file (which
+/// also holds the PIN and the key password `approve` needs), the citizen and the CA chain.
+pub struct EnrolledPhone {
+    /// The state directory (and the scratch directory around it).
+    pub state: tempfile::TempDir,
+    /// The answers file.
+    pub answers: PathBuf,
+    /// The citizen.
+    pub citizen: Citizen,
+    /// `ca.pem`, the CA chain.
+    pub ca: PathBuf,
+}
+
+impl EnrolledPhone {
+    /// Enrolls seed citizen `index` (the operator's part must be running when no phone is registered).
+    pub fn enroll(server: &Server, index: usize) -> Self {
+        let _operator = Operator::start(server);
+        let citizen = citizen(index);
+        let state = tempfile::tempdir().unwrap();
+        let answers = Answers::for_citizen(&citizen).write(&state.path().join("answers"));
+        let run = Run::to_end(&server.url(), state.path(), &answers);
+        let ca = run.enrolled().ca;
+        Self { state, answers, citizen, ca }
+    }
+
+    /// `qoltanba ARGS… --state STATE --answers ANSWERS --lang en`, run to its end without a terminal.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        Command::new(binary("qoltanba"))
+            .args(args)
+            .arg("--state")
+            .arg(self.state.path())
+            .arg("--answers")
+            .arg(&self.answers)
+            .args(["--lang", "en"])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    /// `qoltanba inbox --server URL`: the pending requests as `(id, code)` pairs, the code computed by
+    /// the phone.
+    pub fn inbox(&self, server: &Server) -> Vec<(String, String)> {
+        let out = self.cli(&["inbox", "--server", &server.url()]);
+        assert!(out.status.success(), "qoltanba inbox: {}", text(&out));
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        stdout
+            .lines()
+            .filter(|line| !line.starts_with(' '))
+            .filter_map(|line| {
+                let mut fields = line.split('\t');
+                Some((fields.next()?.to_owned(), fields.next()?.to_owned()))
+            })
+            .collect()
+    }
 }

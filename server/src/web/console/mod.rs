@@ -8,8 +8,8 @@ mod api;
 mod auth;
 mod cookie;
 mod dev_sms;
-mod html;
-mod i18n;
+pub(super) mod html;
+pub(super) mod i18n;
 mod pages;
 mod queues;
 
