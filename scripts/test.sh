@@ -29,6 +29,9 @@ python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install
 scripts/postgres.sh
 export QOLTANBA_TEST_POSTGRES_URL=${QOLTANBA_TEST_POSTGRES_URL:-postgres://qoltanba:qoltanba@127.0.0.1:5432/postgres}
 
+# A one-shot build gains nothing from incremental compilation's extra work and disk.
+export CARGO_INCREMENTAL=0
+
 cargo fmt --all -- --check
 cargo test --workspace --locked "$@"
 # The UniFFI bindings and the Kotlin library module, compiled with kotlinc and run on the JVM against real
