@@ -6,8 +6,10 @@
 //!    build's (as `kotlin-test` takes it), or the file given with `--library` / `QOLTANBA_FFI_LIBRARY`
 //!    (e.g. one built by `cargo build -p qoltanba-uniffi`).
 //! 2. Extracts the public declarations of `QoltanbaFFI.swift` (lines declaring a public or open
-//!    `func`, `init`, `class`, `struct`, `enum`, `protocol`, `var`, `let`, `typealias`, `extension`, and
-//!    enum `case`s; a declaration over several lines is joined, whitespace normalized, bodies dropped)
+//!    `func`, `init`, `class`, `struct`, `enum`, `protocol`, `var`, `let`, `typealias`, `subscript` in
+//!    public types, the requirements of public protocols and the cases of public enums; a declaration over
+//!    several lines is joined, doc comments and bodies dropped, whitespace normalized; the generated
+//!    `FfiConverter…` plumbing is left out)
 //!    and compares them with the checked-in [`API_FILE`]: on drift, prints a diff and fails; `--bless`
 //!    rewrites the file instead.
 //! 3. Cross-checks `QoltanbaKit`: every UpperCamelCase name its sources use must be declared by
@@ -31,11 +33,13 @@ const MODULE: &str = "QoltanbaFFI";
 
 /// Swift standard library and Foundation type names QoltanbaKit may use besides its own and the FFI's.
 pub const SYSTEM_TYPES: &[&str] = &[
+    "Array",
     "AsyncStream",
     "Bool",
     "Continuation",
     "Data",
     "Date",
+    "Dictionary",
     "Error",
     "Foundation",
     "Int",
@@ -49,6 +53,7 @@ pub const SYSTEM_TYPES: &[&str] = &[
     "String",
     "Task",
     "UInt32",
+    "UInt64",
     "UInt8",
     "URL",
     "Void",
@@ -64,7 +69,8 @@ pub fn api(args: &[String]) -> Result<(), String> {
         None => artifacts::test_build(&root)?.ffi_library,
     };
     let generated = generate(&library, &target.join("swift"))?;
-    let bindings = std::fs::read_to_string(&generated).map_err(|e| format!("{}: {e}", generated.display()))?;
+    let bindings =
+        std::fs::read_to_string(&generated).map_err(|e| format!("{}: {e}", generated.display()))?;
     let api = public_api(&bindings);
 
     let api_file = root.join(API_FILE);
@@ -122,41 +128,99 @@ fn generate(library: &Path, out: &Path) -> Result<PathBuf, String> {
     if file.is_file() { Ok(file) } else { Err(format!("the generator wrote no {}", file.display())) }
 }
 
-/// The public declarations of a Swift source, one normalized line each, in source order.
+/// A type's body while the extraction walks through it.
+struct Scope {
+    /// The brace depth inside the body.
+    depth: i64,
+    /// Public (or an extension) and not the generated plumbing (`FfiConverter…`).
+    visible: bool,
+    /// Its kind (`enum`, `protocol`, …).
+    kind: &'static str,
+}
+
+/// The public declarations of a Swift source, one normalized line each, in source order: public or open
+/// declarations in visible scopes, the requirements of public protocols and the cases of public enums.
 pub fn public_api(source: &str) -> Vec<String> {
+    let source = without_block_comments(source);
     let mut api = Vec::new();
-    let mut pending: Option<String> = None;
-    for line in source.lines().map(str::trim) {
-        if let Some(mut declaration) = pending.take() {
-            declaration.push(' ');
-            declaration.push_str(line);
-            if balanced(&declaration) {
-                api.push(normalize(&declaration));
-            } else {
-                pending = Some(declaration);
-            }
-        } else if is_declaration(line) {
-            if balanced(line) {
-                api.push(normalize(line));
-            } else {
-                pending = Some(line.to_owned());
-            }
+    let mut scopes: Vec<Scope> = Vec::new();
+    let mut depth = 0i64;
+    for line in logical_lines(&source) {
+        let code = code_only(&line);
+        let visible = scopes.iter().all(|scope| scope.visible);
+        let directly_in = scopes.last().filter(|scope| scope.depth == depth).map(|scope| scope.kind);
+        let declaration = normalize(&line);
+        let plumbing = declaration.contains("FfiConverter");
+        if visible && !plumbing && is_declaration(&line, directly_in) {
+            api.push(declaration);
+        }
+        if let Some(kind) = type_kind(&line)
+            && code.contains('{')
+        {
+            let public = kind == "extension" || is_public(&line);
+            scopes.push(Scope { depth: depth + 1, visible: public && !plumbing, kind });
+        }
+        depth += code.matches('{').count() as i64 - code.matches('}').count() as i64;
+        while scopes.last().is_some_and(|scope| scope.depth > depth) {
+            scopes.pop();
         }
     }
     api
 }
 
-/// Whether `line` starts a public declaration (or an enum case, public with its enum).
-fn is_declaration(line: &str) -> bool {
-    const KINDS: [&str; 11] =
-        ["func", "init", "class", "struct", "enum", "protocol", "var", "let", "typealias", "extension", "case"];
-    let words: Vec<&str> = line.split_whitespace().take(6).collect();
-    let Some(first) = words.first() else { return false };
-    if *first == "case" {
-        return is_case_declaration(line);
+/// Trimmed lines, a declaration over several lines joined into one: until its parentheses close, and a
+/// lone `public` / `open` with the line after it.
+fn logical_lines(source: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut pending = String::new();
+    for line in source.lines().map(without_line_comment).map(str::trim).filter(|line| !line.is_empty()) {
+        if !pending.is_empty() {
+            pending.push(' ');
+        }
+        pending.push_str(line);
+        let lone_modifier = pending == "public" || pending == "open";
+        if !lone_modifier && balanced(&code_only(&pending)) {
+            lines.push(std::mem::take(&mut pending));
+        }
     }
-    let public = ["public", "open"].iter().any(|modifier| first == modifier || first.starts_with("public("));
-    public && words.iter().skip(1).any(|word| KINDS.iter().any(|kind| word_is(word, kind)))
+    lines
+}
+
+/// Whether `line` declares public API; `directly_in` is the kind of the type whose body holds it.
+fn is_declaration(line: &str, directly_in: Option<&str>) -> bool {
+    const KINDS: [&str; 11] = [
+        "func",
+        "init",
+        "class",
+        "struct",
+        "enum",
+        "protocol",
+        "var",
+        "let",
+        "typealias",
+        "extension",
+        "subscript",
+    ];
+    let words: Vec<&str> = line.split_whitespace().take(6).collect();
+    let declares = |words: &[&str]| words.iter().any(|word| KINDS.iter().any(|kind| word_is(word, kind)));
+    match directly_in {
+        Some("enum") if line.starts_with("case ") => true,
+        Some("protocol") => declares(&words[..words.len().min(3)]),
+        _ => is_public(line) && declares(&words),
+    }
+}
+
+fn is_public(line: &str) -> bool {
+    line.split_whitespace()
+        .take_while(|word| !word.contains('('))
+        .any(|word| word == "public" || word == "open")
+}
+
+/// The kind of type `line` declares, if it does (`public struct X {`, `extension X {`).
+fn type_kind(line: &str) -> Option<&'static str> {
+    const TYPES: [&str; 6] = ["struct", "class", "enum", "protocol", "extension", "actor"];
+    let head = line.split(['(', ':', '{', '<']).next().unwrap_or_default();
+    head.split_whitespace().find_map(|word| TYPES.iter().find(|kind| **kind == word).copied())
 }
 
 /// `word` is the keyword `kind`, possibly followed by `(`, `<` or `?` (`init(`, `init?(`).
@@ -164,29 +228,16 @@ fn word_is(word: &str, kind: &str) -> bool {
     word.strip_prefix(kind).is_some_and(|rest| rest.is_empty() || rest.starts_with(['(', '<', '?']))
 }
 
-/// `case name` or `case name(…)` declaring an enum case, not a `switch` label (`case .x:`, `case 1:`,
-/// `case let …`).
-fn is_case_declaration(line: &str) -> bool {
-    let Some(rest) = line.strip_prefix("case ") else { return false };
-    let starts_with_name = rest.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '`');
-    starts_with_name && !rest.starts_with("let ") && !rest.starts_with("var ") && !line.ends_with(':')
+/// Parentheses are closed (a declaration may span lines until they are).
+fn balanced(code: &str) -> bool {
+    code.matches('(').count() <= code.matches(')').count()
 }
 
-/// Parentheses and angle brackets are closed (a declaration may span lines until they are).
-fn balanced(text: &str) -> bool {
-    let depth = text.chars().fold(0i64, |depth, c| match c {
-        '(' => depth + 1,
-        ')' => depth - 1,
-        _ => depth,
-    });
-    depth <= 0
-}
-
-/// One spacing, no body, no trailing comment.
+/// One spacing, no body.
 fn normalize(declaration: &str) -> String {
-    let declaration = declaration.split(" //").next().unwrap_or(declaration);
-    let declaration = match declaration.find('{') {
-        Some(body) => &declaration[..body],
+    let code = code_only(declaration);
+    let declaration = match code.find('{') {
+        Some(body) => declaration.get(..body).unwrap_or(declaration),
         None => declaration,
     };
     let collapsed = declaration.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -198,6 +249,32 @@ fn normalize(declaration: &str) -> String {
         .replace(")throws", ") throws")
         .trim_end_matches([' ', ','])
         .to_owned()
+}
+
+/// `line` up to its `//` comment, if any (outside string literals).
+fn without_line_comment(line: &str) -> &str {
+    let (mut in_string, mut previous) = (false, ' ');
+    for (at, c) in line.char_indices() {
+        match c {
+            '"' if previous != '\\' => in_string = !in_string,
+            '/' if previous == '/' && !in_string => return &line[..at - 1],
+            _ => {}
+        }
+        previous = c;
+    }
+    line
+}
+
+/// The source without `/* … */` comments (the generator puts doc comments inside declarations).
+fn without_block_comments(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        rest = rest[start..].find("*/").map_or("", |end| &rest[start + end + 2..]);
+    }
+    out.push_str(rest);
+    out
 }
 
 fn write_api(file: &Path, api: &[String]) -> Result<(), String> {
@@ -219,7 +296,8 @@ fn write_api(file: &Path, api: &[String]) -> Result<(), String> {
 fn compare(file: &Path, api: &[String]) -> Result<(), String> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| format!("{}: {e} (run `cargo xtask swift-api --bless` to create it)", file.display()))?;
-    let expected: Vec<&str> = text.lines().filter(|line| !line.starts_with('#') && !line.is_empty()).collect();
+    let expected: Vec<&str> =
+        text.lines().filter(|line| !line.starts_with('#') && !line.is_empty()).collect();
     let actual: Vec<&str> = api.iter().map(String::as_str).collect();
     if expected == actual {
         return Ok(());
@@ -239,8 +317,11 @@ pub fn diff(old: &[&str], new: &[&str]) -> Vec<String> {
     let mut common = vec![vec![0usize; m + 1]; n + 1];
     for i in (0..n).rev() {
         for j in (0..m).rev() {
-            common[i][j] =
-                if old[i] == new[j] { common[i + 1][j + 1] + 1 } else { common[i + 1][j].max(common[i][j + 1]) };
+            common[i][j] = if old[i] == new[j] {
+                common[i + 1][j + 1] + 1
+            } else {
+                common[i + 1][j].max(common[i][j + 1])
+            };
         }
     }
     let (mut i, mut j, mut lines) = (0, 0, Vec::new());
@@ -269,9 +350,10 @@ fn cross_check(kit: &Path, bindings: &str) -> Result<(), String> {
         .collect();
     let mut dangling = Vec::new();
     for (path, text) in &sources {
-        let names: BTreeSet<&str> = identifiers(&code_only(text)).filter(|name| is_type_name(name)).collect();
+        let code = code_only(&without_block_comments(text));
+        let names: BTreeSet<&str> = identifiers(&code).filter(|name| is_type_name(name)).collect();
         for name in names.into_iter().filter(|name| !known.contains(name)) {
-            dangling.push(format!("{}: {name}", path.display()));
+            dangling.push(format!("{}: {name}", path.strip_prefix(kit).unwrap_or(path).display()));
         }
     }
     if dangling.is_empty() {
@@ -305,9 +387,8 @@ fn swift_sources(dir: &Path) -> Result<Vec<(PathBuf, String)>, String> {
 }
 
 fn identifiers(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|word| {
-        word.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
-    })
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|word| word.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_'))
 }
 
 fn is_type_name(name: &str) -> bool {
@@ -317,24 +398,40 @@ fn is_type_name(name: &str) -> bool {
 /// Names the sources declare (`struct X`, `enum X`, `protocol X`, `class X`, `actor X`, `typealias X`,
 /// generic parameters `<X`).
 fn declared(text: &str) -> impl Iterator<Item = &str> {
-    const INTRODUCERS: [&str; 7] = ["struct", "enum", "protocol", "class", "actor", "typealias", "associatedtype"];
+    const INTRODUCERS: [&str; 7] =
+        ["struct", "enum", "protocol", "class", "actor", "typealias", "associatedtype"];
     let words: Vec<&str> = identifiers(text).collect();
-    let mut names: Vec<&str> = words
-        .windows(2)
-        .filter(|pair| INTRODUCERS.contains(&pair[0]))
-        .map(|pair| pair[1])
-        .collect();
+    let mut names: Vec<&str> =
+        words.windows(2).filter(|pair| INTRODUCERS.contains(&pair[0])).map(|pair| pair[1]).collect();
     names.extend(text.split('<').skip(1).filter_map(|rest| identifiers(rest).next()));
     names.into_iter()
 }
 
-/// The source without comments and string literals (their words are not names).
+/// `text` with line comments and string literals blanked out (same length: their braces, parentheses
+/// and words are not code).
 fn code_only(text: &str) -> String {
-    text.lines()
-        .map(|line| line.split("//").next().unwrap_or_default())
-        .map(|line| line.split('"').step_by(2).collect::<Vec<_>>().join(" "))
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::with_capacity(text.len());
+    let (mut in_string, mut in_comment, mut previous) = (false, false, ' ');
+    for c in text.chars() {
+        if c == '\n' {
+            (in_string, in_comment) = (false, false);
+        } else if !in_string && c == '/' && previous == '/' {
+            in_comment = true;
+            out.pop();
+            out.push(' ');
+        }
+        let blank = in_comment || (in_string && c != '"');
+        if c == '"' && !in_comment && previous != '\\' {
+            in_string = !in_string;
+        }
+        if blank && c != '\n' {
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+        previous = c;
+    }
+    out
 }
 
 fn utf8(path: &Path) -> Result<camino::Utf8PathBuf, String> {
@@ -352,16 +449,55 @@ mod tests {
                       serverUrl: String, \n        dataDir: String) {\n        self.serverUrl = serverUrl\n    }\n}\n";
         assert_eq!(
             public_api(source),
-            ["public struct FlowConfig", "public var serverUrl: String", "public init(serverUrl: String, dataDir: String)"]
+            [
+                "public struct FlowConfig",
+                "public var serverUrl: String",
+                "public init(serverUrl: String, dataDir: String)"
+            ]
         );
     }
 
     #[test]
     fn keeps_enum_cases_and_skips_switch_labels_and_private_code() {
-        let source = "public enum Step {\n    case deviceCheck\n    case enterSmsCode(phoneMasked: String\n    )\n}\n\
-                      fileprivate func lift() {\n    switch x {\n    case .deviceCheck: break\n    case 1: return\n    \
-                      case let .enterSmsCode(p): break\n    }\n}\n";
-        assert_eq!(public_api(source), ["public enum Step", "case deviceCheck", "case enterSmsCode(phoneMasked: String)"]);
+        let source = "public enum Step {\n    case deviceCheck\n    case enterSmsCode(phoneMasked: String\n    )\n    \
+                      public var x: Int { switch self {\n    case .deviceCheck: return 1\n    case let .enterSmsCode(p): \
+                      return 2\n    }\n    }\n}\nfileprivate enum Internal {\n    case hidden\n    public func hidden() {}\n}\n";
+        assert_eq!(
+            public_api(source),
+            [
+                "public enum Step",
+                "case deviceCheck",
+                "case enterSmsCode(phoneMasked: String)",
+                "public var x: Int"
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_protocol_requirements_doc_commented_arguments_and_a_modifier_on_its_own_line() {
+        let source = "public protocol Camera: AnyObject, Sendable {\n    /**\n     * A picture.\n     */\n    \
+                      func capture(picture: Picture) async throws  -> Data\n}\npublic \nenum FlowError: Swift.Error {\n    \
+                      case Store(\n        /**\n         * Why (a \"{\" here is text).\n         */reason: String\n    )\n}\n\
+                      public struct FfiConverterTypeStep {\n    public static func lift() {}\n}\n";
+        assert_eq!(
+            public_api(source),
+            [
+                "public protocol Camera: AnyObject, Sendable",
+                "func capture(picture: Picture) async throws -> Data",
+                "public enum FlowError: Swift.Error",
+                "case Store(reason: String)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_comment_is_not_a_declaration_and_a_body_on_the_same_line_is_dropped() {
+        let source = "// public init of nothing\npublic class Store {\n    open func delete(id: String)throws   \
+                      {try call(FfiConverterTypeError_lift) {\n    }\n    }\n    public let url = \"http://x\" // a URL\n}\n";
+        assert_eq!(
+            public_api(source),
+            ["public class Store", "open func delete(id: String) throws", "public let url = \"http://x\""]
+        );
     }
 
     #[test]
@@ -372,8 +508,11 @@ mod tests {
     #[test]
     fn a_name_missing_from_the_bindings_is_dangling() {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        std::fs::write(dir.path().join("Flow.swift"), "struct Kit { let s: EnrollmentState; let g: GoneType }")
-            .expect("a source file");
+        std::fs::write(
+            dir.path().join("Flow.swift"),
+            "struct Kit { let s: EnrollmentState; let g: GoneType }",
+        )
+        .expect("a source file");
         let bindings = "public struct EnrollmentState {}";
         assert!(cross_check(dir.path(), bindings).is_err());
         std::fs::write(dir.path().join("Flow.swift"), "struct Kit { let s: EnrollmentState // GoneType\n}")

@@ -1,6 +1,5 @@
 import Foundation
 import QoltanbaKit
-import QoltanbaFFI
 import UIKit
 
 /// Owns the enrollment and publishes its state and the pending question to the screens.
@@ -32,8 +31,8 @@ final class AppModel: ObservableObject {
                 watcher.cancel()
                 events.cancel()
                 state = enrollment.state
-            } catch let error as FlowError {
-                result = .error(error)
+            } catch {
+                result = .error(error as? FlowError ?? .Defect(reason: String(describing: error)))
             }
             running = false
         }

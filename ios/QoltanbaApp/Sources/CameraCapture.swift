@@ -1,6 +1,6 @@
 import AVFoundation
 import SwiftUI
-import QoltanbaFFI
+import QoltanbaKit
 
 /// One photo from the front (selfie) or back (ID card) camera, as JPEG, with AVFoundation.
 final class CameraCapture: NSObject, AVCapturePhotoCaptureDelegate, @unchecked Sendable {

@@ -1,5 +1,4 @@
 import SwiftUI
-import QoltanbaFFI
 import QoltanbaKit
 
 /// The enrollment: the current step's screen (from the core's state record), the notice beside it, and
@@ -75,8 +74,8 @@ struct StepSection: View {
             case .unlockKeys: Text("step_unlock_keys")
             case let .done(certificates):
                 Text("step_done")
-                Text("AUTH \(certificates.authSerial)").font(.caption.monospaced())
-                Text("SIGN \(certificates.signSerial)").font(.caption.monospaced())
+                Text(verbatim: "AUTH \(certificates.authSerial)").font(.caption.monospaced())
+                Text(verbatim: "SIGN \(certificates.signSerial)").font(.caption.monospaced())
             case let .failed(reason, detail):
                 Text("step_failed")
                 FailText(reason: reason)

@@ -1,6 +1,6 @@
 import AVFoundation
 import Network
-import QoltanbaFFI
+import QoltanbaKit
 
 /// The platform services the flow asks, each forwarded to the screen of the current step.
 final class Forms: CitizenForms, Camera, SmsCodeSource, PinPrompt, @unchecked Sendable {
@@ -13,8 +13,12 @@ final class Forms: CitizenForms, Camera, SmsCodeSource, PinPrompt, @unchecked Se
     }
 
     func deviceCheck() async throws -> DeviceStatus {
-        let camera = AVCaptureDevice.default(for: .video) != nil ? await AVCaptureDevice.requestAccess(for: .video) : false
-        return DeviceStatus(camera: camera, network: await Self.networkReachable())
+        var camera = false
+        if AVCaptureDevice.default(for: .video) != nil {
+            camera = await AVCaptureDevice.requestAccess(for: .video)
+        }
+        let network = await Self.networkReachable()
+        return DeviceStatus(camera: camera, network: network)
     }
 
     func iin() async throws -> String { try await ask { .iin($0) } }

@@ -14,8 +14,6 @@ struct QoltanbaApp: App {
 
 /// Where each flow starts.
 struct HomeView: View {
-    @EnvironmentObject private var model: AppModel
-
     var body: some View {
         NavigationStack {
             List {

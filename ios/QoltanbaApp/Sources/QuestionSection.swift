@@ -1,5 +1,5 @@
 import SwiftUI
-import QoltanbaFFI
+import QoltanbaKit
 
 /// The input that answers one question; `done` runs after the answer (or the back-out) is given.
 struct QuestionSection: View {
@@ -63,7 +63,7 @@ struct TextEntry: View {
     let content: UITextContentType?
     let keyboard: UIKeyboardType
     let submit: (String) -> Void
-    @State private var text = ""
+    @State var text = ""
 
     var body: some View {
         TextField(hint, text: $text)
@@ -81,8 +81,8 @@ struct SecretPair: View {
     let confirmation: LocalizedStringKey
     var keyboard: UIKeyboardType = .default
     let submit: (SecretChoice) -> Void
-    @State private var value = ""
-    @State private var repeated = ""
+    @State var value = ""
+    @State var repeated = ""
 
     var body: some View {
         SecureField(hint, text: $value).keyboardType(keyboard).textContentType(.newPassword)
@@ -98,8 +98,8 @@ struct PinEntry: View {
     let reason: PinReason
     let triesLeft: UInt8
     let submit: (String) -> Void
-    @State private var pin = ""
-    @State private var remember = false
+    @State var pin = ""
+    @State var remember = false
 
     var body: some View {
         Text("common_tries_left \(Int(triesLeft))")
@@ -127,7 +127,7 @@ struct PinEntry: View {
 struct CaptureView: View {
     let picture: Picture
     let taken: (Result<Data, PlatformError>) -> Void
-    @State private var camera = CameraCapture()
+    @State var camera = CameraCapture()
 
     var body: some View {
         CameraPreview(session: camera.session)

@@ -1,5 +1,5 @@
 import Foundation
-import QoltanbaFFI
+import QoltanbaKit
 
 /// What the core is asking the citizen now; the screen of the current step answers it.
 enum Question {
@@ -16,16 +16,29 @@ enum Question {
 }
 
 /// One answer, given once: a value, or the citizen backing out (`PlatformError.Cancelled`, which
-/// pauses the flow at its step).
+/// pauses the flow at its step). Whichever comes first wins; a cancellation before the wait is kept.
 final class Answer<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var continuation: CheckedContinuation<Value, Error>?
-
-    init(_ continuation: CheckedContinuation<Value, Error>) { self.continuation = continuation }
+    private var cancelled = false
 
     func give(_ value: Value) { take()?.resume(returning: value) }
 
-    func cancel() { take()?.resume(throwing: PlatformError.Cancelled) }
+    func cancel() {
+        lock.withLock { cancelled = true }
+        take()?.resume(throwing: PlatformError.Cancelled)
+    }
+
+    /// Waits for the answer.
+    func wait() async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            let early = lock.withLock {
+                if !cancelled { self.continuation = continuation }
+                return cancelled
+            }
+            if early { continuation.resume(throwing: PlatformError.Cancelled) }
+        }
+    }
 
     private func take() -> CheckedContinuation<Value, Error>? {
         lock.withLock {
@@ -39,21 +52,24 @@ final class Answer<Value>: @unchecked Sendable {
 @MainActor
 final class Questions: ObservableObject {
     @Published private(set) var pending: Question?
+    private var owner: AnyObject?
 
-    /// Publishes the question and waits for its answer (or the task's cancellation).
+    /// Publishes the question and waits for its answer; a cancelled task backs out of it.
     func ask<Value>(_ question: @escaping (Answer<Value>) -> Question) async throws -> Value {
-        var asked: Answer<Value>?
+        let answer = Answer<Value>()
+        pending = question(answer)
+        owner = answer
+        defer { if owner === answer { clear() } }
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                let answer = Answer(continuation)
-                asked = answer
-                pending = question(answer)
-            }
-        } onCancel: { [asked] in
-            asked?.cancel()
+            try await answer.wait()
+        } onCancel: {
+            answer.cancel()
         }
     }
 
     /// The screen answered (or backed out): the question goes away.
-    func clear() { pending = nil }
+    func clear() {
+        pending = nil
+        owner = nil
+    }
 }

@@ -1,5 +1,5 @@
 import SwiftUI
-import QoltanbaFFI
+import QoltanbaKit
 
 /// Why the enrollment failed, in the citizen's language.
 struct FailText: View {

@@ -13,7 +13,7 @@ public final class Enrollment: @unchecked Sendable {
     /// - Throws: `FlowError` when the local store cannot be opened.
     public init(config: FlowConfig, services: PlatformServices) throws {
         let relay = Relay()
-        flow = try EnrollmentFlow(
+        let flow = try EnrollmentFlow(
             config: config,
             citizen: services.citizen,
             camera: services.camera,
@@ -24,6 +24,7 @@ public final class Enrollment: @unchecked Sendable {
         )
         relay.publish(flow.state())
         self.relay = relay
+        self.flow = flow
     }
 
     /// The state the UI shows now.

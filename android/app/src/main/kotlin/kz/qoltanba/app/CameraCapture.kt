@@ -4,6 +4,7 @@ import androidx.camera.core.CameraSelector
 import androidx.camera.core.ImageCapture
 import androidx.camera.core.ImageCaptureException
 import androidx.camera.core.ImageProxy
+import androidx.camera.view.CameraController
 import androidx.camera.view.LifecycleCameraController
 import androidx.camera.view.PreviewView
 import androidx.compose.foundation.layout.Column
@@ -30,7 +31,7 @@ fun CameraCapture(picture: Picture, taken: (ByteArray?) -> Unit) {
     val controller = remember(picture) {
         LifecycleCameraController(context).apply {
             cameraSelector = if (picture == Picture.SELFIE) CameraSelector.DEFAULT_FRONT_CAMERA else CameraSelector.DEFAULT_BACK_CAMERA
-            setEnabledUseCases(LifecycleCameraController.IMAGE_CAPTURE)
+            setEnabledUseCases(CameraController.IMAGE_CAPTURE)
             imageCaptureMode = ImageCapture.CAPTURE_MODE_MINIMIZE_LATENCY
             bindToLifecycle(lifecycle)
         }
