@@ -7,7 +7,8 @@
 //!    (e.g. one built by `cargo build -p qoltanba-uniffi`).
 //! 2. Extracts the public declarations of `QoltanbaFFI.swift` (lines declaring a public or open
 //!    `func`, `init`, `class`, `struct`, `enum`, `protocol`, `var`, `let`, `typealias`, `subscript` in
-//!    public types, the requirements of public protocols and the cases of public enums; a declaration over
+//!    public types, the requirements of public protocols, the cases of public enums and the conformances
+//!    added by top-level extensions (`extension Person: Sendable`); a declaration over
 //!    several lines is joined, doc comments and bodies dropped, whitespace normalized; the generated
 //!    `FfiConverter…` plumbing is left out)
 //!    and compares them with the checked-in [`API_FILE`]: on drift, prints a diff and fails; `--bless`
@@ -203,7 +204,9 @@ fn is_declaration(line: &str, directly_in: Option<&str>) -> bool {
     ];
     let words: Vec<&str> = line.split_whitespace().take(6).collect();
     let declares = |words: &[&str]| words.iter().any(|word| KINDS.iter().any(|kind| word_is(word, kind)));
+    let conformance = line.split('{').next().is_some_and(|head| head.contains(':'));
     match directly_in {
+        None if line.starts_with("extension ") => conformance,
         Some("enum") if line.starts_with("case ") => true,
         Some("protocol") => declares(&words[..words.len().min(3)]),
         _ => is_public(line) && declares(&words),
@@ -498,6 +501,12 @@ mod tests {
             public_api(source),
             ["public class Store", "open func delete(id: String) throws", "public let url = \"http://x\""]
         );
+    }
+
+    #[test]
+    fn a_conformance_added_by_an_extension_is_api() {
+        let source = "public struct Person {}\nextension Person: Sendable {}\nextension Person {\n    func helper() {}\n}\n";
+        assert_eq!(public_api(source), ["public struct Person", "extension Person: Sendable"]);
     }
 
     #[test]

@@ -69,5 +69,5 @@ public enum EnrollmentEvent: Sendable {
     /// The last input was refused; the step is asked again.
     case inputRejected(InputProblem)
     /// Long work starts (show progress).
-    case working(Progress)
+    case working(QoltanbaFFI.Progress)
 }

@@ -54,7 +54,7 @@ final class Relay: EnrollmentObserver, @unchecked Sendable {
 
     func inputRejected(problem: InputProblem) throws { emit(.inputRejected(problem)) }
 
-    func progress(progress: Progress) throws { emit(.working(progress)) }
+    func progress(progress: QoltanbaFFI.Progress) throws { emit(.working(progress)) }
 
     deinit {
         let (states, events) = lock.withLock { (Array(stateListeners.values), Array(eventListeners.values)) }
