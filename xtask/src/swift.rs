@@ -4,7 +4,8 @@
 //! 1. Generates the Swift bindings from the FFI library (library mode, UniFFI's generator linked in, the
 //!    module named by `uniffi/uniffi.toml`) into `$CARGO_TARGET_DIR/swift`. The library is the test
 //!    build's (as `kotlin-test` takes it), or the file given with `--library` / `QOLTANBA_FFI_LIBRARY`
-//!    (e.g. one built by `cargo build -p qoltanba-uniffi`).
+//!    (e.g. one built by `cargo build -p qoltanba-uniffi --features dev-tools`: the test build unifies that
+//!    feature in, so the checked-in list has `DevTools`).
 //! 2. Extracts the public declarations of `QoltanbaFFI.swift` (lines declaring a public or open
 //!    `func`, `init`, `class`, `struct`, `enum`, `protocol`, `var`, `let`, `typealias`, `subscript` in
 //!    public types, the requirements of public protocols, the cases of public enums and the conformances
