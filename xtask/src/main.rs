@@ -7,9 +7,14 @@
 //! warnings as errors (JNA from Debian `libjna-java`, JUnit 4 from Debian `junit4`), and runs the tests
 //! on the JVM against the host library. Prints `kotlin: N passed, M failed, K skipped`; exits non-zero
 //! on any failure.
+//!
+//! `swift-api [--bless] [--library PATH]`: generates the Swift bindings from the same FFI library and
+//! fails when their public API drifts from `ios/Qoltanba/api/QoltanbaFFI.api` (`--bless` rewrites it), and
+//! when the Swift API `QoltanbaKit` names a type the bindings no longer have (see [`swift`]).
 
 mod artifacts;
 mod kotlin;
+mod swift;
 
 use std::process::ExitCode;
 
@@ -17,7 +22,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let outcome = match args.first().map(String::as_str) {
         Some("kotlin-test") => kotlin::test(),
-        _ => Err("usage: cargo xtask kotlin-test".to_owned()),
+        Some("swift-api") => swift::api(&args[1..]),
+        _ => Err("usage: cargo xtask kotlin-test | swift-api [--bless] [--library PATH]".to_owned()),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

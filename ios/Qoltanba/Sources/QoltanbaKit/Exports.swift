@@ -1,0 +1,2 @@
+// The app imports QoltanbaKit alone: the generated records, enums, errors and protocols come with it.
+@_exported import QoltanbaFFI
