@@ -37,3 +37,6 @@ cargo test --workspace --locked "$@"
 # The UniFFI bindings and the Kotlin library module, compiled with kotlinc and run on the JVM against real
 # qoltanba-server processes.
 cargo xtask kotlin-test
+# The Swift bindings, regenerated from the same library: fails when the public Swift API drifts from
+# ios/Qoltanba/api/QoltanbaFFI.api (`cargo xtask swift-api --bless` after an intended change).
+cargo xtask swift-api
