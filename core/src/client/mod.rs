@@ -8,6 +8,7 @@
 //!   are never retried.
 //! - [`ClientError`]: what went wrong, typed for a UI to localise (tries left, retry-after, the state the
 //!   server is in, …), the server's [`qoltanba_protocol::ApiError`] kept for the caller that maps it.
+//! - QR login ([`Client::login_scan`], [`Client::login_answer`], [`Client::login_decline`]).
 //! - [`OperatorClient`]: the operator's JSON API (log in, decide tickets and selfie reviews), for the demo
 //!   and tests; [`Client::dev_sms`]: the SMS code in a `--dev` server's outbox.
 //!
@@ -18,6 +19,7 @@ mod config;
 mod dev;
 mod enrollment;
 mod error;
+mod login;
 mod operator;
 mod sleep;
 mod transport;
