@@ -1,11 +1,13 @@
 //! The CLI as a phone: `qoltanba enroll` (the remote issuance flow in a terminal) and `qoltanba demo`
-//! (the whole flow against an in-process reference server).
+//! (the whole flow against an in-process reference server), `qoltanba login` (the phone's side of a QR login).
 
 pub mod answers;
 pub mod demo;
 pub mod enroll;
+pub mod login;
 pub mod observer;
 pub mod ports;
+pub mod qr_image;
 pub mod text;
 
 use std::path::Path;

@@ -74,6 +74,25 @@ pub fn not_offered(lang: Lang) -> String {
     )
 }
 
+/// The PIN prompt.
+pub fn pin_prompt(lang: Lang) -> String {
+    t(lang, "Кіруді PIN-кодпен растаңыз", "Подтвердите вход PIN-кодом", "Confirm the login with your PIN")
+}
+
+/// After a wrong PIN.
+pub fn wrong_pin(tries_left: u8, lang: Lang) -> String {
+    lang.pick([
+        format!("PIN қате; {tries_left} әрекет қалды"),
+        format!("Неверный PIN; осталось попыток: {tries_left}"),
+        format!("Wrong PIN; {tries_left} tries left"),
+    ])
+}
+
+/// The key files' password prompt.
+pub fn password_prompt(lang: Lang) -> String {
+    t(lang, "Кілт файлдарының құпиясөзі", "Пароль файлов ключей", "The key files' password")
+}
+
 /// After a wrong key files' password.
 pub fn wrong_password(lang: Lang) -> String {
     t(lang, "Құпиясөз кілтті ашпады", "Пароль не открывает ключ", "The password does not open the key")
