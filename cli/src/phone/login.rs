@@ -1,8 +1,8 @@
 //! `qoltanba login (--qr PAYLOAD | --qr-image FILE.png) --state DIR`: the phone's side of a QR login with
 //! the AUTH key of an enrolled state (`qoltanba enroll --state DIR`). Shows who asks and the three
-//! numbers, asks for the number, the PIN and the key files' password; `--number`/`--decline`, `--pin`
-//! and `--password` answer without a terminal (each is given once: a refused one is asked for again on
-//! the terminal, or ends the run when there is none).
+//! numbers, asks for the number (on the terminal, or a line piped to stdin), the PIN and the key files'
+//! password; `--number`/`--decline`, `--pin` and `--password` answer without asking (each is given once:
+//! a refused one is asked for again, or ends the run when nobody can answer).
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -162,13 +162,13 @@ impl PinPrompt for LoginTerminal {
 }
 
 fn no_terminal(prompt: &str) -> PortError {
-    PortError::Unavailable { reason: format!("no answer for \"{prompt}\" and no terminal to ask") }
+    PortError::Unavailable { reason: format!("no answer for \"{prompt}\"") }
 }
 
+/// A line from stdin: typed at a terminal, or piped by a program. The end of a terminal's input cancels
+/// (declines); the end of piped input is an error.
 fn read_line(prompt: &str) -> Result<String, PortError> {
-    if !std::io::stdin().is_terminal() {
-        return Err(no_terminal(prompt));
-    }
+    let terminal = std::io::stdin().is_terminal();
     eprint!("{prompt}: ");
     let _ = std::io::stderr().flush();
     let mut line = String::new();
@@ -176,10 +176,11 @@ fn read_line(prompt: &str) -> Result<String, PortError> {
         .lock()
         .read_line(&mut line)
         .map_err(|e| PortError::Unavailable { reason: e.to_string() })?;
-    if line.is_empty() {
-        return Err(PortError::Cancelled);
+    match (line.is_empty(), terminal) {
+        (true, true) => Err(PortError::Cancelled),
+        (true, false) => Err(no_terminal(prompt)),
+        (false, _) => Ok(line.trim().to_owned()),
     }
-    Ok(line.trim().to_owned())
 }
 
 fn read_secret(prompt: &str) -> Result<Zeroizing<String>, PortError> {
