@@ -10,7 +10,9 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use qoltanba_core::client::{Client, ClientConfig};
-use qoltanba_core::login::{self, Choice, Ending, LoginError, LoginPlatform, LoginPrompt, text};
+use qoltanba_core::login::{
+    self, Choice, Ending, LoginError, LoginFailure, LoginPlatform, LoginPrompt, text,
+};
 use qoltanba_core::ports::{PinPrompt, PinPurpose, PortError, SystemClock};
 use qoltanba_core::store::Store;
 use qoltanba_core::text::Lang as CoreLang;
@@ -83,13 +85,16 @@ pub fn run(request: Request) -> Result<Exit, CliError> {
         tokio::runtime::Runtime::new().map_err(|e| CliError::Usage(format!("cannot start: {e}")))?;
     let ending = runtime.block_on(login::approve(&qr, &mut store, &client, &platform));
     match ending {
+        Ok(Ending::Failed { failure }) => {
+            let detail = match &failure {
+                LoginFailure::Server(error) => error.to_string(),
+                LoginFailure::Key { detail } => detail.clone(),
+            };
+            Err(CliError::Usage(format!("{} ({detail})", text::ending(&Ending::Failed { failure }, lang))))
+        }
         Ok(ending) => {
             println!("{}", text::ending(&ending, lang));
-            match ending {
-                Ending::Approved { .. } => Ok(Exit::Success),
-                Ending::Failed { failure } => Err(CliError::Usage(format!("{failure:?}"))),
-                _ => Ok(Exit::Negative),
-            }
+            Ok(if matches!(ending, Ending::Approved { .. }) { Exit::Success } else { Exit::Negative })
         }
         Err(LoginError::Qr(error)) => Err(CliError::Usage(text::qr_error(error, lang))),
         Err(error) => Err(CliError::Usage(error.to_string())),
