@@ -16,7 +16,7 @@ command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 [ -f /usr/share/java/jna.jar ] || need+=(libjna-java)
 [ -f /usr/share/java/junit4.jar ] || need+=(junit4)
 command -v npm >/dev/null || need+=(npm)
-# Browser tests (tests/tests/demo_bank.rs): headless Chromium over WebDriver.
+# Browser tests (tests/tests/demo_bank.rs, tests/tests/login_browser.rs): headless Chromium over WebDriver.
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then

@@ -223,4 +223,36 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Lang::En)]
         lang: Lang,
     },
+    /// Log in to a relying party's page as a phone does: read its QR code, show who asks and three numbers,
+    /// pick the page's number and confirm with the PIN; the AUTH key of an enrolled --state signs.
+    /// Exit 0 logged in, 1 declined or refused, 2 an error.
+    Login {
+        /// The QR code's text (qoltanba-login:…).
+        #[arg(long, required_unless_present = "qr_image", conflicts_with = "qr_image")]
+        qr: Option<String>,
+        /// A PNG picture of the QR code (a screenshot of the page's).
+        #[arg(long)]
+        qr_image: Option<PathBuf>,
+        /// The state directory of `qoltanba enroll` (the store and the key files).
+        #[arg(long)]
+        state: PathBuf,
+        /// The server's base URL.
+        #[arg(long, env = "QOLTANBA_SERVER")]
+        server: String,
+        /// Pick this number without asking.
+        #[arg(long)]
+        number: Option<u8>,
+        /// Decline without asking (it is not me).
+        #[arg(long, conflicts_with = "number")]
+        decline: bool,
+        /// The PIN (asked for on a terminal when not given).
+        #[arg(long, env = "QOLTANBA_PIN", hide_env_values = true)]
+        pin: Option<String>,
+        /// The key files' password (asked for on a terminal when not given).
+        #[arg(long, env = "QOLTANBA_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// The language shown.
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
+    },
 }

@@ -4,6 +4,7 @@
 //!   requests out; no I/O, clock or randomness inside).
 //! - [`client`]: the HTTP client of API v1 (`reqwest` + rustls) with timeouts, retries and idempotency keys.
 //! - [`keystore`]: where private keys live (software PKCS#12 files; Android Keystore; Apple Keychain).
+//! - [`login`]: QR login to a relying party's page with the AUTH key (the approval machine and its driver).
 //! - [`store`]: the local SQLite store (enrollment state, certificates, history, PIN hash).
 //! - [`ports`]: what the platform implements (forms, camera, SMS code, PIN prompt, clock).
 //! - [`text`]: what the citizen reads (refused input, notices, failure reasons) in kk, ru and en.
@@ -15,6 +16,7 @@ pub mod client;
 pub mod driver;
 pub mod enrollment;
 pub mod keystore;
+pub mod login;
 pub mod ports;
 pub mod signing;
 pub mod store;

@@ -55,6 +55,16 @@ pub fn run(command: Command) -> Result<Outcome, CliError> {
             let phone = crate::phone::signing::Phone { state, server, answers, lang };
             crate::phone::signing::run(phone, crate::phone::signing::Action::Refuse(id))
         }
+        Command::Login { qr, qr_image, state, server, number, decline, pin, password, lang } => {
+            use crate::phone::login::{Qr, Request, run};
+            let qr = match (qr, qr_image) {
+                (Some(text), _) => Qr::Text(text),
+                (None, Some(path)) => Qr::Image(path),
+                (None, None) => return Err(CliError::Usage("give --qr or --qr-image".into())),
+            };
+            let (pin, password) = (pin.map(zeroize::Zeroizing::new), password.map(zeroize::Zeroizing::new));
+            run(Request { qr, state, server, number, decline, pin, password, lang })
+        }
         Command::Inspect { file, password, json } => inspect::run(&file, password, json),
         Command::Sign { file, key, password, detached, base64, output } => {
             let password = crate::password::resolve(password, &key.display().to_string())?;

@@ -1,12 +1,14 @@
 //! The CLI as a phone: `qoltanba enroll` (the remote issuance flow in a terminal), `qoltanba demo` (the
-//! whole flow against an in-process reference server), and `inbox` / `approve` / `refuse` (signing
-//! requests from services).
+//! whole flow against an in-process reference server), `inbox` / `approve` / `refuse` (signing requests
+//! from services) and `qoltanba login` (the phone's side of a QR login).
 
 pub mod answers;
 pub mod demo;
 pub mod enroll;
+pub mod login;
 pub mod observer;
 pub mod ports;
+pub mod qr_image;
 pub mod signing;
 pub mod text;
 

@@ -11,6 +11,7 @@
 //! - the device's calls for signing requests ([`Client::register_device`], [`Client::device_sign_requests`],
 //!   [`Client::approve_sign_request`], [`Client::refuse_sign_request`]), with the device token as a bearer
 //!   credential; [`RelyingPartyClient`]: a relying party's side, for demos, tests and the bench;
+//! - QR login ([`Client::login_scan`], [`Client::login_answer`], [`Client::login_decline`]).
 //! - [`OperatorClient`]: the operator's JSON API (log in, decide tickets and selfie reviews), for the demo
 //!   and tests; [`Client::dev_sms`]: the SMS code in a `--dev` server's outbox.
 //!
@@ -22,6 +23,7 @@ mod dev;
 mod devices;
 mod enrollment;
 mod error;
+mod login;
 mod operator;
 mod relying_party;
 mod sleep;

@@ -8,7 +8,6 @@ use qoltanba_pki::x509::Certificate;
 use qoltanba_protocol::{CsrPair, IssuedCertificates, Person};
 
 use crate::enrollment::{Event, Secret};
-use crate::keystore::software::SoftwareKeyStore;
 use crate::keystore::{CertificatePurpose, KeyId, KeyStorageKind, KeyStore, KeyStoreError};
 use crate::store::CertificateRecord;
 
@@ -21,18 +20,7 @@ impl Driver {
         kind: KeyStorageKind,
         password: Option<&Secret>,
     ) -> Result<Arc<dyn KeyStore>, KeyStoreError> {
-        match kind {
-            KeyStorageKind::Hardware => self
-                .platform
-                .hardware_keys
-                .clone()
-                .ok_or_else(|| KeyStoreError::Unavailable("no hardware key store on this device".into())),
-            KeyStorageKind::File => {
-                let password =
-                    zeroize::Zeroizing::new(password.map(Secret::expose).unwrap_or_default().to_owned());
-                Ok(Arc::new(SoftwareKeyStore::open(&self.platform.key_dir, password)?))
-            }
-        }
+        crate::keystore::open(kind, self.platform.hardware_keys.as_ref(), &self.platform.key_dir, password)
     }
 
     /// `GenerateKeys`: two RSA-2048 pairs made on the device, each with its CSR (NCA subject layout). The

@@ -15,6 +15,7 @@ pub mod android;
 pub mod apple;
 mod apple_support;
 mod error;
+mod open;
 pub mod software;
 
 use qoltanba_pki::signer::Signer;
@@ -24,6 +25,7 @@ pub use qoltanba_protocol::certificates::CertificatePurpose;
 use serde::{Deserialize, Serialize};
 
 pub use error::KeyStoreError;
+pub(crate) use open::open;
 
 /// Where the citizen chose to keep the private keys (step 10 of the flow).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
