@@ -2,13 +2,7 @@
 //! process, the test screenshots the QR code (`#qr`) to a PNG, and `qoltanba login --qr-image` answers as
 //! the phone of a citizen enrolled by `qoltanba enroll` against the same server. The page must log the
 //! citizen in (name and IIN on `/login/welcome`) or show the refusal (`#refusal`).
-//!
-//! The Chromium driver here (`support/login_browser_driver.rs`) is the minimum this test needs; a fuller
-//! harness is being written beside the sign-request tests, to be merged with it.
 
-#[path = "support/login_browser_driver.rs"]
-mod browser;
-#[allow(dead_code)]
 mod support;
 
 use std::io::{BufRead, BufReader, Write};
@@ -16,10 +10,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use browser::Browser;
 use qoltanba_core::keystore::CertificatePurpose;
 use qoltanba_core::store::Store;
+use support::browser::Browser;
 use support::{Answers, Citizen, Operator, PASSWORD, PIN, Run, Server, binary, citizen, text};
+
+/// How long a page may take to show what a test waits for (a guard against a hang, not a speed claim).
+const PAGE_DEADLINE: Duration = Duration::from_secs(20);
 
 /// Seed citizen with a registered phone.
 const WITH_PHONE: usize = 0;
@@ -47,12 +44,10 @@ impl Fixture {
     /// Opens `/login` in English; returns the number the page shows once its QR code is drawn.
     fn open_login(&self) -> u8 {
         self.browser.open(&format!("{}/login?lang=en", self.server.url()));
-        let number = self.browser.wait_text("number");
-        self.browser.wait_for("the QR image", Duration::from_secs(20), |b| {
+        let number = self.browser.wait_text("number", PAGE_DEADLINE);
+        self.browser.wait_for("the QR image", PAGE_DEADLINE, |b| {
             let qr = "document.getElementById('qr')";
-            b.eval(&format!("{qr}.complete && {qr}.naturalWidth > 0 && !{qr}.hidden"))
-                .as_bool()
-                .filter(|s| *s)
+            b.eval(&format!("{qr}.complete && {qr}.naturalWidth > 0 && !{qr}.hidden")).as_bool() == Some(true)
         });
         number.trim().parse().unwrap_or_else(|_| panic!("#number is {number:?}"))
     }
@@ -96,7 +91,7 @@ impl Fixture {
 
     /// The refusal the page shows, once it shows one.
     fn refusal(&self) -> String {
-        self.browser.wait_text("refusal")
+        self.browser.wait_text("refusal", PAGE_DEADLINE)
     }
 }
 
@@ -112,8 +107,8 @@ fn the_phone_answering_the_screenshot_logs_the_page_in_as_the_citizen_and_only_t
     assert!(String::from_utf8_lossy(&out.stdout).contains("logged in to eGov"), "{}", text(&out));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("Log in to eGov") && stderr.contains(&format!("[{number}]")), "{stderr}");
-    let name = fixture.browser.wait_text("citizen-name");
-    let iin = fixture.browser.wait_text("citizen-iin");
+    let name = fixture.browser.wait_text("citizen-name", PAGE_DEADLINE);
+    let iin = fixture.browser.wait_text("citizen-iin", PAGE_DEADLINE);
     assert!(fixture.browser.url().contains("/login/welcome"), "{}", fixture.browser.url());
     assert_eq!(iin.trim(), fixture.who.iin);
     let upper = name.to_uppercase();

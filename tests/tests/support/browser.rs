@@ -83,6 +83,22 @@ impl Browser {
             .unwrap_or_else(|e| panic!("no element #{id}: {e}"))
     }
 
+    /// The page's current URL.
+    pub fn url(&self) -> String {
+        self.runtime
+            .block_on(self.client().current_url())
+            .unwrap_or_else(|e| panic!("current URL: {e}"))
+            .to_string()
+    }
+
+    /// The value of the JavaScript expression `expression` on the page.
+    pub fn eval(&self, expression: &str) -> serde_json::Value {
+        let script = format!("return ({expression});");
+        self.runtime
+            .block_on(self.client().execute(&script, vec![]))
+            .unwrap_or_else(|e| panic!("{expression}: {e}"))
+    }
+
     /// The rendered text of element `#id` (empty while hidden).
     pub fn text(&self, id: &str) -> String {
         let element = self.element(id);
@@ -153,7 +169,7 @@ async fn connect(port: u16, profile: &Path) -> Result<Client, fantoccini::error:
         "binary": CHROMIUM,
         "args": [
             "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-            "--no-first-run", "--window-size=1100,900",
+            "--no-first-run", "--window-size=1100,900", "--lang=en-US",
             format!("--user-data-dir={}", profile.display()),
         ],
     });
