@@ -107,6 +107,7 @@ backend_tests!(
     seed_is_idempotent_with_valid_iins,
     data_survives_reopening,
     a_lock_not_had_in_time_is_busy,
+    a_cancelled_begin_leaves_no_transaction_behind,
 );
 
 const TABLES: [&str; 19] = [
@@ -729,6 +730,22 @@ async fn a_lock_not_had_in_time_is_busy(db: TestDb) {
     assert!(matches!(error, Some(StorageError::Busy(_))), "{error:?}");
     holder.rollback().await.unwrap();
     assert!(db.storage.begin().await.is_ok(), "free again once the holder is done");
+}
+
+/// A `begin` dropped while it waits for the lock (a handler whose client went away) must not leave its
+/// connection inside a transaction: once the holder is done, every later transaction gets the lock.
+async fn a_cancelled_begin_leaves_no_transaction_behind(db: TestDb) {
+    let holder = db.storage.begin().await.unwrap();
+    let waiting = tokio::time::timeout(std::time::Duration::from_millis(300), db.storage.begin()).await;
+    assert!(waiting.is_err() || db.backend == Backend::Postgres, "SQLite's second writer waits");
+    drop(waiting);
+    holder.rollback().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Every pooled connection in turn (a leaked transaction either holds the lock or refuses a BEGIN).
+    for _ in 0..8 {
+        let tx = db.storage.begin().await.expect("the lock is free again");
+        tx.commit().await.unwrap();
+    }
 }
 
 #[tokio::test]

@@ -109,13 +109,22 @@ impl Storage {
     /// Starts a transaction; pass `&mut tx` to repository functions and `tx.commit()` at the end.
     ///
     /// On SQLite the transaction takes the write lock at once (`BEGIN IMMEDIATE`), so two concurrent
-    /// read-then-write transactions queue instead of failing halfway.
+    /// read-then-write transactions queue instead of failing halfway. Cancelling the returned future is
+    /// safe: the transaction is begun in a task of its own and rolled back if nobody takes it.
     pub async fn begin(&self) -> Result<Transaction<'static, Any>, StorageError> {
         let statement = match self.backend {
             Backend::Sqlite => "BEGIN IMMEDIATE",
             Backend::Postgres => "BEGIN",
         };
-        Ok(self.pool.begin_with(statement).await?)
+        // A `begin` cancelled while it waits for the lock (a handler dropped when its client went away)
+        // would leave its connection inside a transaction nobody holds to roll back, and the database
+        // locked for good. In a task of its own, `begin` always finishes; a transaction nobody awaits any
+        // more is dropped there, and dropping it rolls it back.
+        let pool = self.pool.clone();
+        let begun = tokio::spawn(async move { pool.begin_with(statement).await })
+            .await
+            .map_err(|_| StorageError::Database(sqlx::Error::WorkerCrashed))?;
+        Ok(begun?)
     }
 
     /// Closes every connection (waits for those in use to be returned).
