@@ -9,22 +9,23 @@ mod support;
 mod ca_support;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use ca_support::{csr, fixture_signer, registry_record};
-use qoltanba_pki::signer::{Signer, SoftwareSigner};
+use ca_support::cached_signer as signer;
+use ca_support::{Citizen, issue_citizen, registry_record};
+use qoltanba_pki::signer::Signer;
 use qoltanba_protocol::login::{LOGIN_BROWSER_COOKIE, LOGIN_SESSION_COOKIE, LOGIN_STATUS_EVENT};
 use qoltanba_protocol::{
-    CertificatePurpose, IDEMPOTENCY_KEY_HEADER, LoginAnswer, LoginChallenge, LoginRefusal, LoginStatus, paths,
+    IDEMPOTENCY_KEY_HEADER, LoginAnswer, LoginChallenge, LoginRefusal, LoginStatus, paths,
 };
 use qoltanba_server::bootstrap;
-use qoltanba_server::ca::{Authority, IssuedCertificate, SubjectRecord};
+use qoltanba_server::ca::{Authority, IssuedCertificate};
 use qoltanba_server::config::CaConfig;
 use qoltanba_server::login::{Login, StartLimit};
 use qoltanba_server::ra::FakeClock;
-use qoltanba_server::storage::certificates::{self, CertificateRecord, Revocation};
+use qoltanba_server::storage::certificates::{self, Revocation};
 use qoltanba_server::web::{QR_TEXT_HEADER, login_routes};
 use serde_json::{Value, json};
 use support::TestDb;
@@ -49,11 +50,6 @@ backend_tests!(
     login_page_speaks_kazakh_russian_and_english_with_stable_ids,
 );
 
-struct Citizen {
-    auth: IssuedCertificate,
-    sign: IssuedCertificate,
-}
-
 struct Fixture {
     _dir: tempfile::TempDir,
     db: TestDb,
@@ -69,40 +65,6 @@ struct Browser {
     session: Value,
 }
 
-fn signer(name: &str) -> &'static SoftwareSigner {
-    static AUTH: OnceLock<SoftwareSigner> = OnceLock::new();
-    static SIGN: OnceLock<SoftwareSigner> = OnceLock::new();
-    match name {
-        "auth" => AUTH.get_or_init(|| fixture_signer("auth")),
-        _ => SIGN.get_or_init(|| fixture_signer("sign")),
-    }
-}
-
-async fn store(
-    db: &TestDb,
-    iin: &str,
-    issued: &IssuedCertificate,
-    purpose: CertificatePurpose,
-    now: OffsetDateTime,
-) {
-    let validity = issued.certificate.tbs_certificate().validity();
-    let time = |t: &qoltanba_pki::x509::time::Time| {
-        OffsetDateTime::from_unix_timestamp(t.to_unix_duration().as_secs() as i64).unwrap()
-    };
-    let record = CertificateRecord {
-        serial: hex::encode_upper(&issued.serial),
-        iin: iin.to_owned(),
-        purpose,
-        session_id: None,
-        not_before: time(&validity.not_before),
-        not_after: time(&validity.not_after),
-        der: issued.der.clone(),
-        revocation: None,
-        created_at: now,
-    };
-    certificates::insert(&mut db.storage.acquire().await.unwrap(), &record).await.unwrap();
-}
-
 async fn fixture_with(db: TestDb, limit: StartLimit) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
@@ -113,10 +75,7 @@ async fn fixture_with(db: TestDb, limit: StartLimit) -> Fixture {
         public_url: "http://127.0.0.1:9".into(),
     };
     let authority: Authority = bootstrap::open_authority(&db.storage, &config, now).await.unwrap();
-    let subject = SubjectRecord { ..registry_record() };
-    let pair = authority.issue_pair(&subject, &csr("auth"), &csr("sign"), now).unwrap();
-    store(&db, &subject.iin, &pair.auth, CertificatePurpose::Auth, now).await;
-    store(&db, &subject.iin, &pair.sign, CertificatePurpose::Sign, now).await;
+    let alice = issue_citizen(&db.storage, &authority, &registry_record().iin, now).await;
     let clock = Arc::new(FakeClock::new(now));
     let service = Login::new(db.storage.clone(), Arc::new(authority), "eGov")
         .with_clock(clock.clone())
@@ -125,14 +84,7 @@ async fn fixture_with(db: TestDb, limit: StartLimit) -> Fixture {
     let url = format!("http://{}", listener.local_addr().unwrap());
     let app = login_routes(Arc::new(service), false).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(axum::serve(listener, app).into_future());
-    Fixture {
-        _dir: dir,
-        db,
-        url,
-        clock,
-        alice: Citizen { auth: pair.auth, sign: pair.sign },
-        http: reqwest::Client::new(),
-    }
+    Fixture { _dir: dir, db, url, clock, alice, http: reqwest::Client::new() }
 }
 
 async fn fixture(db: TestDb) -> Fixture {

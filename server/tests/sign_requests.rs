@@ -7,23 +7,24 @@ mod support;
 #[path = "ca_support/mod.rs"]
 mod ca_support;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use ca_support::{csr, fixture_signer, openssl, registry_record, text, write, write_pem};
+use ca_support::cached_signer as signer;
+use ca_support::{Citizen, issue_citizen, openssl, registry_record, text, write, write_pem};
 use qoltanba_pki::cms::{self, SignOptions};
-use qoltanba_pki::signer::{Signer, SoftwareSigner};
+use qoltanba_pki::signer::Signer;
 use qoltanba_pki::x509::Certificate;
 use qoltanba_protocol::sign_requests::CALLBACK_SIGNATURE_HEADER;
-use qoltanba_protocol::{CertificatePurpose, DeviceRegistration, IDEMPOTENCY_KEY_HEADER, Platform, paths};
+use qoltanba_protocol::{DeviceRegistration, IDEMPOTENCY_KEY_HEADER, Platform, paths};
 use qoltanba_server::bootstrap;
-use qoltanba_server::ca::{Authority, IssuedCertificate, SubjectRecord};
+use qoltanba_server::ca::{Authority, IssuedCertificate};
 use qoltanba_server::config::CaConfig;
 use qoltanba_server::ra::FakeClock;
 use qoltanba_server::signing::{Notifier, Signing, WakeUp, callback_signature, relying_parties};
 use qoltanba_server::storage::audit;
-use qoltanba_server::storage::certificates::{self, CertificateRecord, Revocation};
+use qoltanba_server::storage::certificates::{self, Revocation};
 use qoltanba_server::web::sign_request_routes;
 use serde_json::{Value, json};
 use support::TestDb;
@@ -52,13 +53,6 @@ backend_tests!(
 
 const OTHER_IIN: &str = "850314300122";
 
-/// A citizen's certificates and keys.
-struct Citizen {
-    iin: String,
-    auth: IssuedCertificate,
-    sign: IssuedCertificate,
-}
-
 struct Fixture {
     dir: tempfile::TempDir,
     db: TestDb,
@@ -73,49 +67,6 @@ struct Fixture {
     service: Arc<Signing>,
 }
 
-fn signer(name: &str) -> &'static SoftwareSigner {
-    static AUTH: OnceLock<SoftwareSigner> = OnceLock::new();
-    static SIGN: OnceLock<SoftwareSigner> = OnceLock::new();
-    match name {
-        "auth" => AUTH.get_or_init(|| fixture_signer("auth")),
-        _ => SIGN.get_or_init(|| fixture_signer("sign")),
-    }
-}
-
-async fn store(
-    db: &TestDb,
-    iin: &str,
-    issued: &IssuedCertificate,
-    purpose: CertificatePurpose,
-    now: OffsetDateTime,
-) {
-    let validity = issued.certificate.tbs_certificate().validity();
-    let time = |t: &qoltanba_pki::x509::time::Time| {
-        OffsetDateTime::from_unix_timestamp(t.to_unix_duration().as_secs() as i64).unwrap()
-    };
-    let record = CertificateRecord {
-        serial: hex::encode_upper(&issued.serial),
-        iin: iin.to_owned(),
-        purpose,
-        session_id: None,
-        not_before: time(&validity.not_before),
-        not_after: time(&validity.not_after),
-        der: issued.der.clone(),
-        revocation: None,
-        created_at: now,
-    };
-    certificates::insert(&mut db.storage.acquire().await.unwrap(), &record).await.unwrap();
-}
-
-async fn citizen(db: &TestDb, authority: &Authority, iin: &str, now: OffsetDateTime) -> Citizen {
-    assert!(iin.parse::<qoltanba_pki::iin::Iin>().is_ok(), "{iin} has a valid check digit");
-    let subject = SubjectRecord { iin: iin.to_owned(), ..registry_record() };
-    let pair = authority.issue_pair(&subject, &csr("auth"), &csr("sign"), now).unwrap();
-    store(db, iin, &pair.auth, CertificatePurpose::Auth, now).await;
-    store(db, iin, &pair.sign, CertificatePurpose::Sign, now).await;
-    Citizen { iin: iin.to_owned(), auth: pair.auth, sign: pair.sign }
-}
-
 async fn fixture(db: TestDb) -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
@@ -126,8 +77,8 @@ async fn fixture(db: TestDb) -> Fixture {
         public_url: "http://127.0.0.1:9".into(),
     };
     let authority = bootstrap::open_authority(&db.storage, &config, now).await.unwrap();
-    let alice = citizen(&db, &authority, &registry_record().iin, now).await;
-    let bob = citizen(&db, &authority, OTHER_IIN, now).await;
+    let alice = issue_citizen(&db.storage, &authority, &registry_record().iin, now).await;
+    let bob = issue_citizen(&db.storage, &authority, OTHER_IIN, now).await;
     let added = relying_parties::add(&db.storage, "Demo Bank", &["127.0.0.1".into()], now).await.unwrap();
     let clock = Arc::new(FakeClock::new(now));
     let service = Arc::new(Signing::new(db.storage.clone(), true).with_clock(clock.clone()));
