@@ -1,6 +1,6 @@
 //! Command-line arguments. Field names and flags are the stable interface other checks depend on.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 use crate::phone::text::Lang;
@@ -160,55 +160,25 @@ pub enum Command {
     /// List the signing requests services sent to the phone enrolled in --state: id, verification code,
     /// service, text, then the document and what may be done.
     Inbox {
-        /// The state directory `qoltanba enroll` filled.
-        #[arg(long)]
-        state: PathBuf,
-        /// The server (needed until the device has registered, which it does with the AUTH key).
-        #[arg(long, env = "QOLTANBA_SERVER")]
-        server: Option<String>,
+        #[command(flatten)]
+        phone: PhoneArgs,
         /// When nothing is pending, wait up to this many seconds (1 to 120) for a request.
         #[arg(long, value_parser = clap::value_parser!(u64).range(1..=120))]
         wait: Option<u64>,
-        /// Written answers (TOML; `password` unlocks the AUTH key for the first registration).
-        #[arg(long)]
-        answers: Option<PathBuf>,
-        /// The language of what is shown.
-        #[arg(long, value_enum, default_value_t = Lang::En)]
-        lang: Lang,
     },
     /// Approve a signing request: asks the PIN (and the key files' password), signs it with the SIGN key.
     Approve {
         /// The request's id (from `qoltanba inbox`).
         id: uuid::Uuid,
-        /// The state directory `qoltanba enroll` filled.
-        #[arg(long)]
-        state: PathBuf,
-        /// The server (needed until the device has registered).
-        #[arg(long, env = "QOLTANBA_SERVER")]
-        server: Option<String>,
-        /// Written answers (TOML: `pin`, `password`); what is missing is asked for on the terminal.
-        #[arg(long)]
-        answers: Option<PathBuf>,
-        /// The language of what is shown.
-        #[arg(long, value_enum, default_value_t = Lang::En)]
-        lang: Lang,
+        #[command(flatten)]
+        phone: PhoneArgs,
     },
     /// Refuse a signing request.
     Refuse {
         /// The request's id (from `qoltanba inbox`).
         id: uuid::Uuid,
-        /// The state directory `qoltanba enroll` filled.
-        #[arg(long)]
-        state: PathBuf,
-        /// The server (needed until the device has registered).
-        #[arg(long, env = "QOLTANBA_SERVER")]
-        server: Option<String>,
-        /// Written answers (TOML; `password` unlocks the AUTH key for the first registration).
-        #[arg(long)]
-        answers: Option<PathBuf>,
-        /// The language of what is shown.
-        #[arg(long, value_enum, default_value_t = Lang::En)]
-        lang: Lang,
+        #[command(flatten)]
+        phone: PhoneArgs,
     },
     /// Run the reference server in-process and enroll a demo citizen through the whole flow, taking the
     /// operator's part; leaves the two key files and ca.pem in --out and prints the password.
@@ -255,4 +225,22 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Lang::En)]
         lang: Lang,
     },
+}
+
+/// What `inbox`, `approve` and `refuse` share: the enrolled phone and how to talk to it.
+#[derive(Debug, Args)]
+pub struct PhoneArgs {
+    /// The state directory `qoltanba enroll` filled.
+    #[arg(long)]
+    pub state: PathBuf,
+    /// The server (needed until the device has registered, which it does with the AUTH key).
+    #[arg(long, env = "QOLTANBA_SERVER")]
+    pub server: Option<String>,
+    /// Written answers (TOML: `pin`, `password`; `password` also unlocks the AUTH key for the first
+    /// registration); what is missing is asked for on the terminal.
+    #[arg(long)]
+    pub answers: Option<PathBuf>,
+    /// The language of what is shown.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
 }

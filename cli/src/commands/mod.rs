@@ -42,17 +42,14 @@ pub fn run(command: Command) -> Result<Outcome, CliError> {
             password: password.map(zeroize::Zeroizing::new),
             lang,
         }),
-        Command::Inbox { state, server, wait, answers, lang } => {
-            let phone = crate::phone::signing::Phone { state, server, answers, lang };
+        Command::Inbox { phone, wait } => {
             let wait = wait.map(std::time::Duration::from_secs);
             crate::phone::signing::run(phone, crate::phone::signing::Action::Inbox(wait))
         }
-        Command::Approve { id, state, server, answers, lang } => {
-            let phone = crate::phone::signing::Phone { state, server, answers, lang };
+        Command::Approve { id, phone } => {
             crate::phone::signing::run(phone, crate::phone::signing::Action::Approve(id))
         }
-        Command::Refuse { id, state, server, answers, lang } => {
-            let phone = crate::phone::signing::Phone { state, server, answers, lang };
+        Command::Refuse { id, phone } => {
             crate::phone::signing::run(phone, crate::phone::signing::Action::Refuse(id))
         }
         Command::Login { qr, qr_image, state, server, number, decline, pin, password, lang } => {

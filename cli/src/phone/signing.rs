@@ -30,17 +30,8 @@ use super::text::{Lang, Text};
 use crate::commands::Outcome;
 use crate::error::CliError;
 
-/// What the three commands share.
-pub struct Phone {
-    /// The state directory `enroll` filled.
-    pub state: PathBuf,
-    /// The server, until the device has registered.
-    pub server: Option<String>,
-    /// Written answers (`pin`, `password`), if any.
-    pub answers: Option<PathBuf>,
-    /// The language.
-    pub lang: Lang,
-}
+/// What the three commands share (their flags).
+pub use crate::args::PhoneArgs as Phone;
 
 /// What to do.
 pub enum Action {
