@@ -5,7 +5,7 @@
 mod support;
 
 use std::str::FromStr;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::mechanism::Mechanism;
@@ -26,16 +26,25 @@ use zeroize::Zeroizing;
 const CA_KEY: &str = "issuing-ca";
 const USER_KEY: &str = "user-key";
 
+/// Runs `write` alone among this binary's writes to the token: SoftHSM2 answers `CKR_GENERAL_ERROR` now
+/// and then when two threads create token objects at once (seen on an EC key generation while the CA
+/// key was being made), so the tests take turns creating keys. Never call `ca`/`user` inside.
+fn token_write<T>(write: impl FnOnce() -> T) -> T {
+    static WRITES: Mutex<()> = Mutex::new(());
+    let _turn = WRITES.lock().unwrap_or_else(PoisonError::into_inner);
+    write()
+}
+
 /// The CA key, generated on the token once per test binary.
 fn ca(hsm: &SoftHsm) -> &'static Pkcs11Signer {
     static CA: OnceLock<Pkcs11Signer> = OnceLock::new();
-    CA.get_or_init(|| generate_rsa_key(&hsm.config(CA_TOKEN, CA_KEY, PIN), 2048).unwrap())
+    CA.get_or_init(|| token_write(|| generate_rsa_key(&hsm.config(CA_TOKEN, CA_KEY, PIN), 2048).unwrap()))
 }
 
 /// A second key on the same token, for the leaf certificate.
 fn user(hsm: &SoftHsm) -> &'static Pkcs11Signer {
     static USER: OnceLock<Pkcs11Signer> = OnceLock::new();
-    USER.get_or_init(|| generate_rsa_key(&hsm.config(CA_TOKEN, USER_KEY, PIN), 2048).unwrap())
+    USER.get_or_init(|| token_write(|| generate_rsa_key(&hsm.config(CA_TOKEN, USER_KEY, PIN), 2048).unwrap()))
 }
 
 /// A session of our own on the CA token, through `cryptoki` directly, logged in (the CA signer's
@@ -216,7 +225,7 @@ fn keys_made_by_other_tools_are_checked() {
         let label = Attribute::Label(label.as_bytes().to_vec());
         let public = [Attribute::Token(true), Attribute::EcParams(p256.clone()), label.clone()];
         let private = [Attribute::Token(true), Attribute::Private(true), Attribute::Sign(true), label];
-        session.generate_key_pair(&Mechanism::EccKeyPairGen, &public, &private).unwrap();
+        token_write(|| session.generate_key_pair(&Mechanism::EccKeyPairGen, &public, &private).unwrap());
     }
     let error = open(&hsm.config(CA_TOKEN, "ec-key", PIN)).unwrap_err();
     assert!(matches!(error, HsmError::NotRsa), "{error:?}");
@@ -239,9 +248,9 @@ fn unknown_token_and_missing_module_are_typed_errors() {
 fn generation_refuses_an_existing_label_and_odd_sizes() {
     let Some(hsm) = softhsm() else { return };
     let _ = ca(hsm);
-    let error = generate_rsa_key(&hsm.config(CA_TOKEN, CA_KEY, PIN), 2048).unwrap_err();
+    let error = token_write(|| generate_rsa_key(&hsm.config(CA_TOKEN, CA_KEY, PIN), 2048)).unwrap_err();
     assert!(matches!(error, HsmError::KeyExists(ref label) if label == CA_KEY), "{error:?}");
-    let error = generate_rsa_key(&hsm.config(CA_TOKEN, "small", PIN), 1024).unwrap_err();
+    let error = token_write(|| generate_rsa_key(&hsm.config(CA_TOKEN, "small", PIN), 1024)).unwrap_err();
     assert!(matches!(error, HsmError::UnsupportedKeySize(1024)), "{error:?}");
     let missing = open(&hsm.config(CA_TOKEN, "small", PIN)).unwrap_err();
     assert!(matches!(missing, HsmError::KeyNotFound(_)), "no key was made: {missing:?}");
