@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use qoltanba_core::keystore::{
     CertificatePurpose, GeneratedKey, KeyId, KeyStorageKind, KeyStore, KeyStoreError, StoredKey,
-    check_certificate,
+    check_certificate, rsa_spki,
 };
 use qoltanba_pki::signer::{SignError, Signer, sha256_with_rsa};
 use qoltanba_pki::x509::Certificate;
@@ -29,7 +29,7 @@ pub enum KeyPurpose {
 pub struct NewKey {
     /// The key's alias in the platform store.
     pub id: String,
-    /// Its public key, a DER SubjectPublicKeyInfo.
+    /// Its public key, DER: a SubjectPublicKeyInfo, or a PKCS#1 `RSAPublicKey`.
     pub public_key_der: Vec<u8>,
 }
 
@@ -51,7 +51,7 @@ pub trait PlatformKeyStore: Send + Sync {
     fn generate(&self, purpose: KeyPurpose) -> Result<NewKey, PlatformError>;
     /// Signs `data` with the key: SHA-256 with RSA, PKCS#1 v1.5 (`SHA256withRSA`).
     fn sign(&self, id: String, data: Vec<u8>) -> Result<Vec<u8>, PlatformError>;
-    /// The key's public key, DER SubjectPublicKeyInfo.
+    /// The key's public key, DER: a SubjectPublicKeyInfo, or a PKCS#1 `RSAPublicKey`.
     fn public_key(&self, id: String) -> Result<Vec<u8>, PlatformError>;
     /// Attaches the certificate chain (DER, the key's certificate first, the root last), already checked
     /// to certify this key for its purpose. Returns the key's id from now on.
@@ -134,8 +134,12 @@ impl Signer for ForeignSigner {
     }
 }
 
+/// A SubjectPublicKeyInfo (JCA's `PublicKey.getEncoded()`), or a PKCS#1 `RSAPublicKey` (what iOS's
+/// `SecKeyCopyExternalRepresentation` gives), so that no platform assembles ASN.1 itself.
 fn decode_spki(id: &KeyId, der: &[u8]) -> Result<SubjectPublicKeyInfoOwned, KeyStoreError> {
-    SubjectPublicKeyInfoOwned::from_der(der).map_err(|_| KeyStoreError::Corrupt(id.clone()))
+    SubjectPublicKeyInfoOwned::from_der(der)
+        .or_else(|_| rsa_spki(der))
+        .map_err(|_| KeyStoreError::Corrupt(id.clone()))
 }
 
 impl From<CertificatePurpose> for KeyPurpose {
@@ -153,5 +157,24 @@ impl From<KeyPurpose> for CertificatePurpose {
             KeyPurpose::Auth => Self::Auth,
             KeyPurpose::Sign => Self::Sign,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PEM: &str = include_str!("../../pki/tests/data/issue/user.key.pem");
+
+    #[test]
+    fn a_public_key_is_read_as_spki_or_as_pkcs1() {
+        let key = qoltanba_pki::key::private_key_from_pem(PEM, None).unwrap();
+        let spki = qoltanba_pki::key::public_key_info(&key).unwrap();
+        let id = KeyId("qoltanba-sign-x".into());
+        assert_eq!(decode_spki(&id, &spki.to_der().unwrap()).unwrap(), spki);
+        assert_eq!(decode_spki(&id, spki.subject_public_key.raw_bytes()).unwrap(), spki);
+        assert!(
+            matches!(decode_spki(&id, b"\x30\x03\x02\x01\x01"), Err(KeyStoreError::Corrupt(i)) if i == id)
+        );
     }
 }

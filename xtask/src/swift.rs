@@ -35,6 +35,7 @@ const MODULE: &str = "QoltanbaFFI";
 
 /// Swift standard library and Foundation type names QoltanbaKit may use besides its own and the FFI's.
 pub const SYSTEM_TYPES: &[&str] = &[
+    "Any",
     "Array",
     "AsyncStream",
     "Bool",
@@ -50,16 +51,25 @@ pub const SYSTEM_TYPES: &[&str] = &[
     "Never",
     "NSLock",
     "Optional",
+    "OSStatus",
+    "Security",
     "Self",
     "Sendable",
+    "Set",
     "String",
     "Task",
     "UInt32",
     "UInt64",
     "UInt8",
+    "Unmanaged",
     "URL",
+    "UUID",
     "Void",
 ];
+
+/// Prefixes of the Security framework's and Core Foundation's names (`SecKey`, `SecItemAdd`, `CFData`),
+/// which the Keychain key store uses.
+pub const SYSTEM_PREFIXES: &[&str] = &["Sec", "CF"];
 
 /// Generates, compares (or blesses) and cross-checks; `Err` on drift or a dangling name.
 pub fn api(args: &[String]) -> Result<(), String> {
@@ -356,7 +366,8 @@ fn cross_check(kit: &Path, bindings: &str) -> Result<(), String> {
     for (path, text) in &sources {
         let code = code_only(&without_block_comments(text));
         let names: BTreeSet<&str> = identifiers(&code).filter(|name| is_type_name(name)).collect();
-        for name in names.into_iter().filter(|name| !known.contains(name)) {
+        let system = |name: &&str| SYSTEM_PREFIXES.iter().any(|prefix| is_prefixed(name, prefix));
+        for name in names.into_iter().filter(|name| !known.contains(name) && !system(name)) {
             dangling.push(format!("{}: {name}", path.strip_prefix(kit).unwrap_or(path).display()));
         }
     }
@@ -393,6 +404,11 @@ fn swift_sources(dir: &Path) -> Result<Vec<(PathBuf, String)>, String> {
 fn identifiers(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|word| word.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_'))
+}
+
+/// `name` is `prefix` followed by an UpperCamelCase word (`SecKey` for `Sec`, not `Second`).
+fn is_prefixed(name: &str, prefix: &str) -> bool {
+    name.strip_prefix(prefix).and_then(|rest| rest.chars().next()).is_some_and(char::is_uppercase)
 }
 
 fn is_type_name(name: &str) -> bool {
@@ -528,5 +544,15 @@ mod tests {
         std::fs::write(dir.path().join("Flow.swift"), "struct Kit { let s: EnrollmentState // GoneType\n}")
             .expect("a source file");
         assert_eq!(cross_check(dir.path(), bindings), Ok(()));
+    }
+
+    #[test]
+    fn security_framework_names_resolve_but_a_lookalike_does_not() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let write = |text: &str| std::fs::write(dir.path().join("Keys.swift"), text).expect("a source file");
+        write("let k: SecKey = SecKeyCreateRandomKey(a as CFDictionary, &e)");
+        assert_eq!(cross_check(dir.path(), ""), Ok(()));
+        write("let s: Second = Cfg()");
+        assert!(cross_check(dir.path(), "").is_err());
     }
 }

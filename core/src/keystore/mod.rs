@@ -24,6 +24,7 @@ use qoltanba_pki::x509::spki::SubjectPublicKeyInfoOwned;
 pub use qoltanba_protocol::certificates::CertificatePurpose;
 use serde::{Deserialize, Serialize};
 
+pub use apple_support::rsa_spki;
 pub use error::KeyStoreError;
 pub(crate) use open::open;
 

@@ -43,10 +43,7 @@ final class AppModel: ObservableObject {
 
     private func services() -> PlatformServices {
         let forms = Forms(questions: questions)
-        // TODO(uniffi): the FFI takes the hardware key store as a foreign `PlatformKeyStore`, but core's
-        // Keychain store (core/src/keystore/apple.rs) is not exported; until it is, the flow offers only
-        // password-protected files (`key_storage(hardware_available: false)`).
-        return PlatformServices(citizen: forms, camera: forms, sms: forms, pin: forms, keyStore: nil)
+        return PlatformServices(citizen: forms, camera: forms, sms: forms, pin: forms, keyStore: KeychainKeyStore())
     }
 
     private static func config() -> FlowConfig {

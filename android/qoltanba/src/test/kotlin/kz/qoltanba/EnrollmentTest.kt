@@ -11,7 +11,6 @@ import kz.qoltanba.ffi.Operation
 import kz.qoltanba.ffi.Progress
 import kz.qoltanba.ffi.Step
 import kz.qoltanba.testing.ABILOV
-import kz.qoltanba.testing.JcaKeyStore
 import kz.qoltanba.testing.ScriptedCitizen
 import kz.qoltanba.testing.TestServer
 import kz.qoltanba.testing.config

@@ -26,10 +26,8 @@ class EnrollmentModel(application: Application) : AndroidViewModel(application) 
     val questions = Questions()
     private val forms = Forms(application, questions)
 
-    // TODO(uniffi): the FFI takes the hardware key store as a foreign `PlatformKeyStore`, but core's
-    // Android Keystore store (core/src/keystore/android, feature `android-keystore`) is not exported;
-    // until it is, the flow offers only password-protected files (`keyStorage(hardwareAvailable = false)`).
-    private val enrollment = Enrollment(config(application), PlatformServices(forms, forms, forms, forms, keyStore = null))
+    private val enrollment =
+        Enrollment(config(application), PlatformServices(forms, forms, forms, forms, keyStore = androidKeyStore(application)))
 
     /** The state the screens render. */
     val state: StateFlow<EnrollmentState> = enrollment.state

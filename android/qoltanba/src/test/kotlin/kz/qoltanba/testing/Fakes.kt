@@ -3,6 +3,7 @@ package kz.qoltanba.testing
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.withContext
+import kz.qoltanba.JcaKeyStore
 import kz.qoltanba.PlatformServices
 import kz.qoltanba.ffi.Camera
 import kz.qoltanba.ffi.CitizenForms
