@@ -1,7 +1,9 @@
 //! `qoltanba-server`: wires flags and environment to the library; no logic lives here.
 
 use clap::{Args, Parser, Subcommand};
+use qoltanba_server::app::Options;
 use qoltanba_server::config::{CaConfig, default_key_dir};
+use qoltanba_server::ra::SmsAppHash;
 use qoltanba_server::signing::relying_parties;
 use qoltanba_server::storage::Storage;
 use qoltanba_server::{accounts, bootstrap, seed};
@@ -56,6 +58,10 @@ enum Command {
         /// `/dev/sms`.
         #[arg(long, env = "QOLTANBA_DEV")]
         dev: bool,
+        /// The Android app's 11-character SMS Retriever hash, appended to every SMS code so that the app
+        /// reads the code itself (`keytool`-derived; see Google's SMS Retriever documentation).
+        #[arg(long, env = "QOLTANBA_SMS_APP_HASH")]
+        sms_app_hash: Option<SmsAppHash>,
     },
     /// Load the demo citizens (some with a registered phone, some without); running it again adds nothing.
     Seed,
@@ -133,7 +139,9 @@ async fn run(cli: Cli) -> Result<(), String> {
     let storage = Storage::connect(&cli.db).await.map_err(|e| format!("{}: {e}", cli.db))?;
     let now = OffsetDateTime::now_utc();
     match cli.command {
-        Command::Serve { listen, dev } => serve(storage, &ca, listen, dev).await,
+        Command::Serve { listen, dev, sms_app_hash } => {
+            serve(storage, &ca, listen, Options { dev, sms_app_hash }).await
+        }
         Command::Seed => {
             let report = seed::load(&storage).await.map_err(|e| e.to_string())?;
             println!("citizens added: {}, phones added: {}", report.citizens_added, report.phones_added);
@@ -162,8 +170,9 @@ fn ca_config(db: &str, args: CaArgs) -> Result<CaConfig, String> {
     })
 }
 
-async fn serve(storage: Storage, ca: &CaConfig, listen: SocketAddr, dev: bool) -> Result<(), String> {
-    let app = qoltanba_server::app::router(storage, ca, dev).await.map_err(|e| e.to_string())?;
+async fn serve(storage: Storage, ca: &CaConfig, listen: SocketAddr, options: Options) -> Result<(), String> {
+    let app = qoltanba_server::app::router(storage, ca, &options).await.map_err(|e| e.to_string())?;
+    let dev = options.dev;
     let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("{listen}: {e}"))?;
     tracing::info!(%listen, dev, "serving");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())

@@ -44,6 +44,7 @@ backend_tests!(
     restart_in_the_middle_finishes_the_enrollment,
     idle_session_expires,
     bad_starts_are_refused_with_typed_errors,
+    the_code_ends_with_the_android_app_hash_when_one_is_set,
 );
 
 /// One CA per test binary (RSA key generation is slow); each test's RA shares it.
@@ -113,15 +114,21 @@ impl Fixture {
         self.send(Request::get(path).body(Body::empty()).unwrap()).await
     }
 
-    /// The last code sent to `phone`, read from the dev outbox.
-    async fn last_code(&self, phone: &str) -> String {
+    /// The last SMS sent to `phone` by 1414, read from the dev outbox.
+    async fn last_sms(&self, phone: &str) -> String {
         let (status, body) =
             self.get(&format!("{}?phone={}", paths::DEV_SMS, phone.replace('+', "%2B"))).await;
         assert_eq!(status, StatusCode::OK);
         let messages: Vec<SmsMessage> = serde_json::from_value(body).unwrap();
         let last = messages.last().expect("an SMS was sent");
         assert_eq!(last.sender, "1414");
-        last.text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap().to_owned()
+        last.text.clone()
+    }
+
+    /// The last code sent to `phone`, read from the dev outbox.
+    async fn last_code(&self, phone: &str) -> String {
+        let text = self.last_sms(phone).await;
+        text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).unwrap().to_owned()
     }
 
     async fn start(&self, iin: &str) -> Session {
@@ -478,4 +485,19 @@ async fn bad_starts_are_refused_with_typed_errors(db: TestDb) {
         (StatusCode::NOT_FOUND, "not_found".to_owned()),
         "valid IIN, not in the registry"
     );
+}
+
+async fn the_code_ends_with_the_android_app_hash_when_one_is_set(db: TestDb) {
+    seed::load(&db.storage).await.unwrap();
+    let hash = "FA+9qCX9VSu".parse().ok();
+    let ra = Arc::new(Ra::new(db.storage.clone(), authority()).with_sms_app_hash(hash));
+    let router = qoltanba_server::web::enrollment_routes(ra.clone(), true);
+    let fx = Fixture { clock: Arc::new(FakeClock::new(OffsetDateTime::now_utc())), ra, router };
+    let (citizen, phone) = with_phone();
+    fx.start(&citizen.iin).await;
+    let text = fx.last_sms(&phone).await;
+    assert!(text.ends_with("NCA.\n\nFA+9qCX9VSu"), "{text:?}");
+    // SMS Retriever hands over one SMS (140 bytes at most), and the code is still in it.
+    assert_eq!(text.split(|c: char| !c.is_ascii_digit()).filter(|w| w.len() == 6).count(), 1, "{text:?}");
+    assert!(text.len() <= 140, "{} bytes", text.len());
 }

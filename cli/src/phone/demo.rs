@@ -83,9 +83,13 @@ async fn start_server(dir: &Path) -> Result<(String, Storage), CliError> {
     let key_dir = dir.join("ca");
     std::fs::create_dir_all(&key_dir).map_err(CliError::io(&key_dir))?;
     let ca = CaConfig { key_dir, key_password: None, pkcs11: None, public_url: url.clone() };
-    let app = qoltanba_server::app::router(storage.clone(), &ca, true)
-        .await
-        .map_err(|e| failed("CA")(e.to_string()))?;
+    let app = qoltanba_server::app::router(
+        storage.clone(),
+        &ca,
+        &qoltanba_server::app::Options { dev: true, ..Default::default() },
+    )
+    .await
+    .map_err(|e| failed("CA")(e.to_string()))?;
     tokio::spawn(async move { axum::serve(listener, app).await });
     Ok((url, storage))
 }

@@ -89,7 +89,13 @@ impl TestServer {
         install_ca(&storage, ca).await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
         let url = format!("http://{}", listener.local_addr().expect("its address"));
-        let app = qoltanba_server::app::router(storage.clone(), &ca.config, true).await.expect("the router");
+        let app = qoltanba_server::app::router(
+            storage.clone(),
+            &ca.config,
+            &qoltanba_server::app::Options { dev: true, ..Default::default() },
+        )
+        .await
+        .expect("the router");
         let ra = Arc::new(Ra::new(storage.clone(), ca.authority.clone()));
         let task = tokio::spawn(async move {
             let _ = axum_serve(listener, app).await;

@@ -13,6 +13,7 @@
 //! - the operator's side: `queues` (what is pending, the pictures) and `revocation` (by the holder or an
 //!   operator).
 
+mod app_hash;
 pub mod clock;
 mod codes;
 mod error;
@@ -36,6 +37,7 @@ use uuid::Uuid;
 use crate::ca::Authority;
 use crate::storage::Storage;
 
+pub use app_hash::{BadAppHash, SmsAppHash};
 pub use clock::{Clock, FakeClock, SystemClock};
 pub use codes::{CodeSource, RandomCodes, hash_code, mask_phone};
 pub use error::RaError;
@@ -57,6 +59,7 @@ pub struct Ra {
     clock: Arc<dyn Clock>,
     codes: Arc<dyn CodeSource>,
     face: Arc<dyn FaceVerifier>,
+    sms_app_hash: Option<SmsAppHash>,
 }
 
 impl std::fmt::Debug for Ra {
@@ -75,6 +78,7 @@ impl Ra {
             clock: Arc::new(SystemClock),
             codes: Arc::new(RandomCodes),
             face: Arc::new(OperatorReview),
+            sms_app_hash: None,
         }
     }
 
@@ -93,6 +97,12 @@ impl Ra {
     /// The same RA checking selfies with `face`.
     pub fn with_face_verifier(mut self, face: Arc<dyn FaceVerifier>) -> Self {
         self.face = face;
+        self
+    }
+
+    /// The same RA ending every SMS code with the Android app's SMS Retriever `hash`.
+    pub fn with_sms_app_hash(mut self, hash: Option<SmsAppHash>) -> Self {
+        self.sms_app_hash = hash;
         self
     }
 

@@ -36,7 +36,11 @@ impl Ra {
             tries_left: tries_left.into(),
         };
         sms::put_code(conn, &record).await?;
-        let text = format!("Qoltanba: your code is {}. Do not tell it to anyone but the NCA.", code.as_str());
+        let mut text =
+            format!("Qoltanba: your code is {}. Do not tell it to anyone but the NCA.", code.as_str());
+        if let Some(hash) = &self.sms_app_hash {
+            text.push_str(&format!("\n\n{hash}"));
+        }
         sms::send(conn, phone, SENDER_1414, &text, now).await?;
         Ok(EnrollmentState::ExpectSmsCode {
             phone_masked: mask_phone(phone),
