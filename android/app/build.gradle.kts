@@ -53,4 +53,6 @@ dependencies {
     implementation("androidx.camera:camera-view:1.4.1")
     implementation("androidx.biometric:biometric:1.1.0")
     implementation("com.google.android.gms:play-services-auth-api-phone:18.1.0")
+    // The QR login: Google code scanner (ML Kit through Play services; no camera permission, no scanning UI of our own).
+    implementation("com.google.android.gms:play-services-code-scanner:16.1.0")
 }

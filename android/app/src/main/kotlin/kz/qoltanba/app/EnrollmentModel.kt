@@ -1,7 +1,6 @@
 package kz.qoltanba.app
 
 import android.app.Application
-import android.os.Build
 import androidx.lifecycle.AndroidViewModel
 import androidx.lifecycle.viewModelScope
 import kotlinx.coroutines.Job
@@ -13,12 +12,8 @@ import kz.qoltanba.Enrollment
 import kz.qoltanba.EnrollmentEvent
 import kz.qoltanba.EnrollmentResult
 import kz.qoltanba.PlatformServices
-import kz.qoltanba.ffi.Device
-import kz.qoltanba.ffi.DeviceOs
 import kz.qoltanba.ffi.EnrollmentState
-import kz.qoltanba.ffi.FlowConfig
 import kz.qoltanba.ffi.InputProblem
-import java.io.File
 
 /** Owns the enrollment for the screens: its state, the refused input, the pending question, the result. */
 class EnrollmentModel(application: Application) : AndroidViewModel(application) {
@@ -27,7 +22,7 @@ class EnrollmentModel(application: Application) : AndroidViewModel(application) 
     private val forms = Forms(application, questions)
 
     private val enrollment =
-        Enrollment(config(application), PlatformServices(forms, forms, forms, forms, keyStore = androidKeyStore(application)))
+        Enrollment(flowConfig(application), PlatformServices(forms, forms, forms, forms, keyStore = androidKeyStore(application)))
 
     /** The state the screens render. */
     val state: StateFlow<EnrollmentState> = enrollment.state
@@ -62,12 +57,4 @@ class EnrollmentModel(application: Application) : AndroidViewModel(application) 
     }
 
     override fun onCleared() = enrollment.close()
-
-    private companion object {
-        fun config(application: Application) = FlowConfig(
-            serverUrl = BuildConfig.SERVER_URL,
-            dataDir = File(application.filesDir, "qoltanba").absolutePath,
-            device = Device(DeviceOs.ANDROID, Build.VERSION.RELEASE, BuildConfig.VERSION_NAME, Build.MODEL),
-        )
-    }
 }

@@ -9,7 +9,11 @@ import androidx.core.content.ContextCompat
 import kz.qoltanba.ffi.Camera
 import kz.qoltanba.ffi.CitizenForms
 import kz.qoltanba.ffi.DeviceStatus
+import kz.qoltanba.ffi.KeyPasswordPrompt
 import kz.qoltanba.ffi.KeyStorage
+import kz.qoltanba.ffi.LoginChallengeInfo
+import kz.qoltanba.ffi.LoginChoice
+import kz.qoltanba.ffi.LoginScreens
 import kz.qoltanba.ffi.Person
 import kz.qoltanba.ffi.Picture
 import kz.qoltanba.ffi.PinPrompt
@@ -18,7 +22,8 @@ import kz.qoltanba.ffi.SecretChoice
 import kz.qoltanba.ffi.SmsCodeSource
 
 /** The platform services the flow asks, each forwarded to the screen of the current step. */
-class Forms(private val context: Context, private val questions: Questions) : CitizenForms, Camera, SmsCodeSource, PinPrompt {
+class Forms(private val context: Context, private val questions: Questions) :
+    CitizenForms, Camera, SmsCodeSource, PinPrompt, KeyPasswordPrompt, LoginScreens {
     override suspend fun deviceCheck(): DeviceStatus {
         val camera = context.packageManager.hasSystemFeature(PackageManager.FEATURE_CAMERA_ANY) &&
             (cameraAllowed() || questions.ask { Question.CameraPermission(it) })
@@ -47,6 +52,11 @@ class Forms(private val context: Context, private val questions: Questions) : Ci
 
     override suspend fun pin(reason: PinReason, triesLeft: UByte): String =
         questions.ask { Question.Pin(reason, triesLeft, it) }
+
+    override suspend fun keyPassword(wrong: Boolean): String = questions.ask { Question.KeyPassword(wrong, it) }
+
+    override suspend fun choose(challenge: LoginChallengeInfo, again: Boolean): LoginChoice =
+        questions.ask { Question.LoginNumber(challenge, again, it) }
 
     private fun cameraAllowed() =
         ContextCompat.checkSelfPermission(context, Manifest.permission.CAMERA) == PackageManager.PERMISSION_GRANTED

@@ -25,7 +25,7 @@ class MainActivity : FragmentActivity() {
     }
 }
 
-/** The routes: home, the enrollment, and the flows the library does not expose yet. */
+/** The routes: home, the enrollment, signing files, QR login and the sign-request inbox. */
 private object Routes {
     const val HOME = "home"
     const val ENROLL = "enroll"
@@ -52,19 +52,8 @@ private fun Navigation(activity: FragmentActivity) {
             }
         }
         composable(Routes.ENROLL) { EnrollmentScreen(viewModel(), activity) }
-        // TODO(issue 7, QR login): the library module does not expose signing, QR login or signing
-        // requests yet (core is growing them now); these screens wait for its API.
-        composable(Routes.SIGN) { TodoScreen(R.string.nav_sign) }
-        composable(Routes.QR_LOGIN) { TodoScreen(R.string.nav_qr_login) }
-        composable(Routes.REQUESTS) { TodoScreen(R.string.nav_requests) }
-    }
-}
-
-/** A flow the library does not expose yet. */
-@Composable
-private fun TodoScreen(title: Int) {
-    Column(Modifier.padding(24.dp)) {
-        Text(stringResource(title), style = MaterialTheme.typography.headlineSmall)
-        Text(stringResource(R.string.common_todo))
+        composable(Routes.SIGN) { SignScreen(viewModel(), activity) }
+        composable(Routes.QR_LOGIN) { LoginScreen(viewModel(), activity) }
+        composable(Routes.REQUESTS) { RequestsScreen(viewModel(), activity) }
     }
 }

@@ -66,6 +66,11 @@ fun QuestionInput(question: Question, activity: FragmentActivity, answered: () -
             is Question.ChoosePin ->
                 SecretPair(R.string.pin_hint, R.string.pin_confirm, KeyboardType.NumberPassword) { give(question.answer, it) }
             is Question.Pin -> PinEntry(question, activity) { give(question.answer, it) }
+            is Question.KeyPassword -> {
+                if (question.wrong) Text(stringResource(R.string.key_password_wrong))
+                SecretEntry(R.string.key_password_hint) { give(question.answer, it) }
+            }
+            is Question.LoginNumber -> LoginChallenge(question.challenge, question.again) { give(question.answer, it) }
             is Question.Photo -> CameraCapture(question.picture) { jpeg ->
                 if (jpeg != null) give(question.answer, jpeg) else question.answer.cancel()
             }
@@ -108,6 +113,14 @@ private fun SecretPair(hint: Int, confirmation: Int, keyboard: KeyboardType, sub
     Button(onClick = { submit(SecretChoice(value, repeated)) }, enabled = value.isNotEmpty() && repeated.isNotEmpty()) {
         Text(stringResource(R.string.common_continue))
     }
+}
+
+/** One secret and a continue button. */
+@Composable
+private fun SecretEntry(hint: Int, submit: (String) -> Unit) {
+    var value by remember { mutableStateOf("") }
+    SecretField(value, hint, KeyboardType.Password) { value = it }
+    Button(onClick = { submit(value) }, enabled = value.isNotEmpty()) { Text(stringResource(R.string.common_continue)) }
 }
 
 @Composable

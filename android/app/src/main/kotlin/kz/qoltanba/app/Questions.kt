@@ -5,6 +5,8 @@ import kotlinx.coroutines.flow.MutableStateFlow
 import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kz.qoltanba.ffi.KeyStorage
+import kz.qoltanba.ffi.LoginChallengeInfo
+import kz.qoltanba.ffi.LoginChoice
 import kz.qoltanba.ffi.Person
 import kz.qoltanba.ffi.Picture
 import kz.qoltanba.ffi.PinReason
@@ -39,6 +41,8 @@ sealed class Question {
     data class SmsCode(val phoneMasked: String, val triesLeft: UByte, override val answer: Answer<String>) : Question()
     data class ChoosePin(override val answer: Answer<SecretChoice>) : Question()
     data class Pin(val reason: PinReason, val triesLeft: UByte, override val answer: Answer<String>) : Question()
+    data class KeyPassword(val wrong: Boolean, override val answer: Answer<String>) : Question()
+    data class LoginNumber(val challenge: LoginChallengeInfo, val again: Boolean, override val answer: Answer<LoginChoice>) : Question()
 }
 
 /** The pending question, published for the screens. The core's threads ask; the UI answers. */

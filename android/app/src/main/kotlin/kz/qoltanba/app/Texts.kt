@@ -2,9 +2,13 @@ package kz.qoltanba.app
 
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.res.stringResource
+import kz.qoltanba.ffi.ChainStatus
 import kz.qoltanba.ffi.FailReason
 import kz.qoltanba.ffi.InputProblem
+import kz.qoltanba.ffi.LoginEnding
+import kz.qoltanba.ffi.LoginRefusalReason
 import kz.qoltanba.ffi.Notice
+import kz.qoltanba.ffi.WalletException
 
 /** Why the enrollment failed, in the citizen's language. */
 @Composable
@@ -55,4 +59,52 @@ fun problemText(problem: InputProblem): String = when (problem) {
     is InputProblem.PasswordWeak -> stringResource(R.string.problem_password_weak, problem.minChars.toInt())
     InputProblem.PasswordConfirmation -> stringResource(R.string.problem_password_confirmation)
     InputProblem.PasswordEmpty -> stringResource(R.string.problem_password_empty)
+}
+
+/** Why a wallet action failed. */
+@Composable
+fun walletErrorText(error: WalletException): String = when (error) {
+    is WalletException.NotEnrolled -> stringResource(R.string.wallet_not_enrolled)
+    is WalletException.NoPin -> stringResource(R.string.wallet_no_pin)
+    is WalletException.PinLocked -> stringResource(R.string.wallet_pin_locked, error.until.toString())
+    is WalletException.WrongPin -> stringResource(R.string.notice_wrong_pin, error.triesLeft.toInt())
+    is WalletException.WrongKeyPassword -> stringResource(R.string.key_password_wrong)
+    is WalletException.NotALoginCode -> stringResource(R.string.wallet_not_a_login_code)
+    is WalletException.RequestNotPending -> stringResource(R.string.wallet_request_not_pending)
+    is WalletException.CodeMismatch -> stringResource(R.string.requests_code_mismatch, error.announced)
+    is WalletException.MalformedRequest -> stringResource(R.string.requests_malformed)
+    is WalletException.Expired -> stringResource(R.string.requests_expired)
+    is WalletException.Network -> stringResource(R.string.notice_network)
+    is WalletException.Stalled -> stringResource(R.string.notice_server_unavailable)
+    is WalletException.Server -> stringResource(R.string.notice_refused, error.code)
+    is WalletException.UnreadableSignature -> stringResource(R.string.wallet_unreadable_signature)
+    is WalletException.Store, is WalletException.Platform, is WalletException.Defect -> stringResource(R.string.wallet_failed)
+    is WalletException.Cancelled -> stringResource(R.string.wallet_cancelled)
+}
+
+/** How a QR login ended. */
+@Composable
+fun loginEndingText(ending: LoginEnding): String = when (ending) {
+    is LoginEnding.LoggedIn -> stringResource(R.string.login_logged_in, ending.relyingParty)
+    LoginEnding.Declined -> stringResource(R.string.login_declined)
+    is LoginEnding.Refused -> when (ending.reason) {
+        LoginRefusalReason.WRONG_NUMBER -> stringResource(R.string.login_refused_wrong_number)
+        LoginRefusalReason.CERTIFICATE_REVOKED -> stringResource(R.string.login_refused_revoked)
+        LoginRefusalReason.CERTIFICATE_EXPIRED -> stringResource(R.string.login_refused_expired)
+        LoginRefusalReason.EXPIRED -> stringResource(R.string.login_expired)
+        LoginRefusalReason.DECLINED -> stringResource(R.string.login_declined)
+        else -> stringResource(R.string.login_refused, ending.reason.name.lowercase())
+    }
+    LoginEnding.Expired -> stringResource(R.string.login_expired)
+    is LoginEnding.PinLocked -> stringResource(R.string.wallet_pin_locked, ending.until.toString())
+    is LoginEnding.ServerFailed -> stringResource(R.string.notice_server_unavailable)
+    is LoginEnding.KeyFailed -> stringResource(R.string.notice_keys_failed)
+}
+
+/** Whether the signers' certificates chain to the enrolled CA. */
+@Composable
+fun chainText(chain: ChainStatus): String = when (chain) {
+    ChainStatus.TRUSTED -> stringResource(R.string.verify_chain_trusted)
+    ChainStatus.UNTRUSTED -> stringResource(R.string.verify_chain_untrusted)
+    ChainStatus.NOT_CHECKED -> stringResource(R.string.verify_chain_not_checked)
 }
