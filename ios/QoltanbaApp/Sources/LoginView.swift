@@ -82,7 +82,7 @@ struct ChallengeRows: View {
         if challenge.addressWarning {
             Label("login_address_warning", systemImage: "exclamationmark.triangle.fill").foregroundStyle(.orange)
         }
-        Text(again ? "login_pick_offered" : "login_pick_number").foregroundStyle(again ? .red : .primary)
+        Text(again ? LocalizedStringKey("login_pick_offered") : "login_pick_number").foregroundStyle(again ? Color.red : Color.primary)
         HStack {
             ForEach(Array(challenge.numbers), id: \.self) { number in
                 Button { choose(.number(value: number)) } label: {

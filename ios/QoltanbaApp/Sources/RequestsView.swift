@@ -118,7 +118,7 @@ struct RequestSection: View {
                 }
             }
             LabeledContent("requests_format") {
-                Text(request.format == .attached ? "requests_format_attached" : "requests_format_detached")
+                Text(request.format == .attached ? LocalizedStringKey("requests_format_attached") : "requests_format_detached")
             }
             VStack(alignment: .leading) {
                 Text(verbatim: "SHA-256").font(.caption).foregroundStyle(.secondary)
