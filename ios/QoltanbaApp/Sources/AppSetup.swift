@@ -10,7 +10,7 @@ enum AppSetup {
     static let keyStore = KeychainKeyStore()
 
     /// The server from the build setting `QOLTANBA_SERVER_URL`, the data in Application Support.
-    static let config: FlowConfig = {
+    static var config: FlowConfig {
         let info = Bundle.main.infoDictionary ?? [:]
         return FlowConfig(
             serverUrl: info["QoltanbaServerURL"] as? String ?? "",
@@ -22,5 +22,5 @@ enum AppSetup {
                 model: UIDevice.current.model
             )
         )
-    }()
+    }
 }

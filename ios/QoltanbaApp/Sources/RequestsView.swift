@@ -8,7 +8,8 @@ struct RequestsView: View {
     @EnvironmentObject private var wallet: WalletModel
     @State private var requests: [SignRequest] = []
     @State private var listening = false
-    @State private var problem: Error?
+    @State private var problem: Error? // of the last approve / refuse
+    @State private var inboxProblem: Error? // of listening
     @State private var outcome: LocalizedStringKey?
     @State private var round = 0
     @State private var answering: Task<Void, Never>?
@@ -18,6 +19,7 @@ struct RequestsView: View {
             PendingQuestion(questions: wallet.questions) {}
             if let outcome { Section { Text(outcome) } }
             if let problem { Section { WalletErrorText(error: problem).foregroundStyle(.red) } }
+            if let inboxProblem { Section { WalletErrorText(error: inboxProblem).foregroundStyle(.red) } }
             if requests.isEmpty {
                 Section {
                     Text("requests_empty").foregroundStyle(.secondary)
@@ -41,18 +43,19 @@ struct RequestsView: View {
     @MainActor
     private func listen() async {
         listening = true
-        defer { listening = false }
+        defer { if !Task.isCancelled { listening = false } } // a cancelled round has a successor
         while !Task.isCancelled {
             do {
-                for try await pending in try await wallet.signRequests() {
+                let inbox = try await wallet.signRequests()
+                for try await pending in inbox {
                     requests = pending
-                    problem = nil
+                    inboxProblem = nil
                 }
                 return
             } catch is CancellationError {
                 return
             } catch {
-                problem = error
+                inboxProblem = error
                 guard let seconds = Self.retryDelay(after: error) else { return }
                 try? await Task.sleep(nanoseconds: UInt64(seconds) * 1_000_000_000)
             }
