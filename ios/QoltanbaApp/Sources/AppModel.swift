@@ -1,6 +1,5 @@
 import Foundation
 import QoltanbaKit
-import UIKit
 
 /// Owns the enrollment and publishes its state and the pending question to the screens.
 @MainActor
@@ -19,7 +18,7 @@ final class AppModel: ObservableObject {
         result = nil
         Task {
             do {
-                let enrollment = try self.enrollment ?? Enrollment(config: Self.config(), services: services())
+                let enrollment = try self.enrollment ?? Enrollment(config: AppSetup.config, services: services())
                 self.enrollment = enrollment
                 let watcher = Task { for await state in enrollment.states() { self.state = state } }
                 let events = Task {
@@ -43,21 +42,6 @@ final class AppModel: ObservableObject {
 
     private func services() -> PlatformServices {
         let forms = Forms(questions: questions)
-        return PlatformServices(citizen: forms, camera: forms, sms: forms, pin: forms, keyStore: KeychainKeyStore())
-    }
-
-    private static func config() -> FlowConfig {
-        let support = FileManager.default.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0]
-        let info = Bundle.main.infoDictionary ?? [:]
-        return FlowConfig(
-            serverUrl: info["QoltanbaServerURL"] as? String ?? "",
-            dataDir: support.appendingPathComponent("qoltanba").path,
-            device: Device(
-                os: .ios,
-                osVersion: UIDevice.current.systemVersion,
-                appVersion: info["CFBundleShortVersionString"] as? String ?? "0",
-                model: UIDevice.current.model
-            )
-        )
+        return PlatformServices(citizen: forms, camera: forms, sms: forms, pin: forms, keyStore: AppSetup.keyStore)
     }
 }

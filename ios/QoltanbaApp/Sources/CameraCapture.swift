@@ -11,18 +11,7 @@ final class CameraCapture: NSObject, AVCapturePhotoCaptureDelegate, @unchecked S
 
     /// Configures the session for `picture` and starts it.
     func start(for picture: Picture) throws {
-        let position: AVCaptureDevice.Position = picture == .selfie ? .front : .back
-        guard let device = AVCaptureDevice.default(.builtInWideAngleCamera, for: .video, position: position) else {
-            throw PlatformError.Unavailable(reason: "no \(position == .front ? "front" : "back") camera")
-        }
-        let input = try AVCaptureDeviceInput(device: device)
-        session.beginConfiguration()
-        session.sessionPreset = .photo
-        session.inputs.forEach(session.removeInput)
-        guard session.canAddInput(input) else { throw PlatformError.Unavailable(reason: "the camera is busy") }
-        session.addInput(input)
-        if !session.outputs.contains(output), session.canAddOutput(output) { session.addOutput(output) }
-        session.commitConfiguration()
+        try session.attach(camera: picture == .selfie ? .front : .back, output: output, preset: .photo)
         queue.async { self.session.startRunning() }
     }
 
@@ -42,6 +31,24 @@ final class CameraCapture: NSObject, AVCapturePhotoCaptureDelegate, @unchecked S
         }
         delivered?(result)
         delivered = nil
+    }
+}
+
+extension AVCaptureSession {
+    /// Makes the built-in wide-angle camera at `position` the session's one input and adds `output`
+    /// (kept when already there).
+    func attach(camera position: AVCaptureDevice.Position, output: AVCaptureOutput, preset: Preset) throws {
+        guard let device = AVCaptureDevice.default(.builtInWideAngleCamera, for: .video, position: position) else {
+            throw PlatformError.Unavailable(reason: "no \(position == .front ? "front" : "back") camera")
+        }
+        let input = try AVCaptureDeviceInput(device: device)
+        beginConfiguration()
+        defer { commitConfiguration() }
+        if canSetSessionPreset(preset) { sessionPreset = preset }
+        inputs.forEach { removeInput($0) }
+        guard canAddInput(input) else { throw PlatformError.Unavailable(reason: "the camera is busy") }
+        addInput(input)
+        if !outputs.contains(output), canAddOutput(output) { addOutput(output) }
     }
 }
 

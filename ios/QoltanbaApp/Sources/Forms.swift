@@ -2,8 +2,8 @@ import AVFoundation
 import Network
 import QoltanbaKit
 
-/// The platform services the flow asks, each forwarded to the screen of the current step.
-final class Forms: CitizenForms, Camera, SmsCodeSource, PinPrompt, @unchecked Sendable {
+/// The platform services the flow and the wallet ask, each forwarded to the screen on view.
+final class Forms: CitizenForms, Camera, SmsCodeSource, PinPrompt, KeyPasswordPrompt, LoginScreens, @unchecked Sendable {
     private let questions: Questions
 
     init(questions: Questions) { self.questions = questions }
@@ -45,6 +45,12 @@ final class Forms: CitizenForms, Camera, SmsCodeSource, PinPrompt, @unchecked Se
 
     func pin(reason: PinReason, triesLeft: UInt8) async throws -> String {
         try await ask { .pin(reason, triesLeft: triesLeft, $0) }
+    }
+
+    func keyPassword(wrong: Bool) async throws -> String { try await ask { .keyPassword(wrong: wrong, $0) } }
+
+    func choose(challenge: LoginChallengeInfo, again: Bool) async throws -> LoginChoice {
+        try await ask { .loginChallenge(challenge, again: again, $0) }
     }
 
     /// Whether the system has a usable network path now.

@@ -4,10 +4,11 @@ import SwiftUI
 @main
 struct QoltanbaApp: App {
     @StateObject private var model = AppModel()
+    @StateObject private var wallet = WalletModel()
 
     var body: some Scene {
         WindowGroup {
-            HomeView().environmentObject(model)
+            HomeView().environmentObject(model).environmentObject(wallet)
         }
     }
 }
@@ -18,22 +19,11 @@ struct HomeView: View {
         NavigationStack {
             List {
                 NavigationLink("nav_enroll") { EnrollmentView() }
-                // TODO(issue 7 and the QR login issue): the library does not expose signing, QR login
-                // and signing requests yet; these screens wait for core's flows.
-                NavigationLink("nav_sign") { TodoView(title: "nav_sign") }
-                NavigationLink("nav_qr_login") { TodoView(title: "nav_qr_login") }
-                NavigationLink("nav_requests") { TodoView(title: "nav_requests") }
+                NavigationLink("nav_sign") { SignView() }
+                NavigationLink("nav_qr_login") { LoginView() }
+                NavigationLink("nav_requests") { RequestsView() }
             }
             .navigationTitle("app_title")
         }
-    }
-}
-
-/// A flow the core does not expose yet.
-struct TodoView: View {
-    let title: LocalizedStringKey
-
-    var body: some View {
-        Text("common_todo").navigationTitle(title)
     }
 }

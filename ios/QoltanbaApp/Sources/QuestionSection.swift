@@ -31,6 +31,10 @@ struct QuestionSection: View {
                 SecretPair(hint: "pin_hint", confirmation: "pin_confirm", keyboard: .numberPad) { answer.give($0); done() }
             case let .pin(reason, triesLeft, answer):
                 PinEntry(reason: reason, triesLeft: triesLeft) { answer.give($0); done() }
+            case let .keyPassword(wrong, answer):
+                KeyPasswordEntry(wrong: wrong) { answer.give($0); done() }
+            case let .loginChallenge(challenge, again, answer):
+                ChallengeRows(challenge: challenge, again: again) { answer.give($0); done() }
             case let .picture(picture, answer):
                 CaptureView(picture: picture) { result in
                     switch result {
@@ -40,19 +44,26 @@ struct QuestionSection: View {
                     done()
                 }
             }
-            Button("common_cancel", role: .cancel) { cancel(); done() }
+            if !backsOutItself { Button("common_cancel", role: .cancel) { cancel(); done() } }
         }
+    }
+
+    /// A login challenge has its own way out ("not me").
+    private var backsOutItself: Bool {
+        if case .loginChallenge = question { return true }
+        return false
     }
 
     private func cancel() {
         switch question {
         case let .iin(answer), let .phone(answer), let .smsCode(_, _, answer), let .email(_, answer),
-             let .pin(_, _, answer):
+             let .pin(_, _, answer), let .keyPassword(_, answer):
             answer.cancel()
         case let .consent(answer): answer.cancel()
         case let .keyStorage(_, answer): answer.cancel()
         case let .password(answer), let .choosePin(answer): answer.cancel()
         case let .picture(_, answer): answer.cancel()
+        case let .loginChallenge(_, _, answer): answer.cancel()
         }
     }
 }
@@ -102,7 +113,8 @@ struct PinEntry: View {
     @State var remember = false
 
     var body: some View {
-        Text("common_tries_left \(Int(triesLeft))")
+        // 0: the core does not know yet (the first ask of a wallet call); a wrong PIN says how many remain.
+        if triesLeft > 0 { Text("common_tries_left \(Int(triesLeft))") }
         SecureField("pin_hint", text: $pin).keyboardType(.numberPad)
         if reason == .confirm, BiometricPin.available {
             Toggle("pin_biometric_remember", isOn: $remember)
@@ -120,6 +132,19 @@ struct PinEntry: View {
                 }
             }
         }
+    }
+}
+
+/// The key files' password, typed (never remembered).
+struct KeyPasswordEntry: View {
+    let wrong: Bool
+    let submit: (String) -> Void
+    @State var password = ""
+
+    var body: some View {
+        if wrong { Text("key_password_wrong").foregroundStyle(.red) }
+        SecureField("key_password_hint", text: $password).textContentType(.password)
+        Button("common_continue") { submit(password) }.disabled(password.isEmpty)
     }
 }
 

@@ -1,7 +1,8 @@
 import Foundation
 import QoltanbaKit
 
-/// What the core is asking the citizen now; the screen of the current step answers it.
+/// What the core is asking the citizen now (during the enrollment, or a wallet call); the screen on
+/// view answers it.
 enum Question {
     case iin(Answer<String>)
     case phone(Answer<String>)
@@ -13,11 +14,21 @@ enum Question {
     case smsCode(phoneMasked: String, triesLeft: UInt8, Answer<String>)
     case choosePin(Answer<SecretChoice>)
     case pin(PinReason, triesLeft: UInt8, Answer<String>)
+    /// The key files' password (signing, login); `wrong` after one that did not open the key.
+    case keyPassword(wrong: Bool, Answer<String>)
+    /// Who asks to log in, and the page's number (or "not me"); `again` after a number not offered.
+    case loginChallenge(LoginChallengeInfo, again: Bool, Answer<LoginChoice>)
+}
+
+/// An answer the asker may give up on.
+protocol Abandonable: AnyObject {
+    /// Backs out: the waiting question gets `PlatformError.Cancelled`.
+    func cancel()
 }
 
 /// One answer, given once: a value, or the citizen backing out (`PlatformError.Cancelled`, which
 /// pauses the flow at its step). Whichever comes first wins; a cancellation before the wait is kept.
-final class Answer<Value>: @unchecked Sendable {
+final class Answer<Value>: Abandonable, @unchecked Sendable {
     private let lock = NSLock()
     private var continuation: CheckedContinuation<Value, Error>?
     private var cancelled = false
@@ -52,7 +63,7 @@ final class Answer<Value>: @unchecked Sendable {
 @MainActor
 final class Questions: ObservableObject {
     @Published private(set) var pending: Question?
-    private var owner: AnyObject?
+    private var owner: Abandonable?
 
     /// Publishes the question and waits for its answer; a cancelled task backs out of it.
     func ask<Value>(_ question: @escaping (Answer<Value>) -> Question) async throws -> Value {
@@ -65,6 +76,12 @@ final class Questions: ObservableObject {
         } onCancel: {
             answer.cancel()
         }
+    }
+
+    /// The screen that shows the question went away: back out of it.
+    func cancelPending() {
+        owner?.cancel()
+        clear()
     }
 
     /// The screen answered (or backed out): the question goes away.
