@@ -206,9 +206,9 @@ pub enum Command {
         /// The state directory of `qoltanba enroll` (the store and the key files).
         #[arg(long)]
         state: PathBuf,
-        /// The server's base URL.
+        /// The server's base URL (default: the one `--state` enrolled with).
         #[arg(long, env = "QOLTANBA_SERVER")]
-        server: String,
+        server: Option<String>,
         /// Pick this number without asking.
         #[arg(long)]
         number: Option<u8>,
@@ -233,7 +233,7 @@ pub struct PhoneArgs {
     /// The state directory `qoltanba enroll` filled.
     #[arg(long)]
     pub state: PathBuf,
-    /// The server (needed until the device has registered, which it does with the AUTH key).
+    /// The server (default: the one the device registered with, else the one `--state` enrolled with).
     #[arg(long, env = "QOLTANBA_SERVER")]
     pub server: Option<String>,
     /// Written answers (TOML: `pin`, `password`; `password` also unlocks the AUTH key for the first

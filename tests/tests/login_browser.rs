@@ -68,7 +68,8 @@ impl Fixture {
             .arg(shot)
             .arg("--state")
             .arg(self.state.path())
-            .args(["--server", &self.server.url(), "--pin", PIN, "--password", PASSWORD, "--lang", "en"])
+            // No --server: the state directory remembers the server it enrolled with.
+            .args(["--pin", PIN, "--password", PASSWORD, "--lang", "en"])
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

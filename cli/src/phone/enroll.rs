@@ -50,6 +50,7 @@ pub async fn enroll(server: &str, dirs: &Dirs, answers: Answers, lang: Lang) -> 
     for dir in [state, keys] {
         std::fs::create_dir_all(dir).map_err(CliError::io(dir))?;
     }
+    super::remember_server(state, server)?;
     let client = Client::new(server, &ClientConfig::default()).map_err(|e| CliError::Usage(e.to_string()))?;
     let outbox: Option<Box<dyn DevOutbox>> = match answers.sms_code {
         Some(SmsAnswer::DevOutbox) => {

@@ -1,4 +1,4 @@
-//! `qoltanba login (--qr PAYLOAD | --qr-image FILE.png) --state DIR`: the phone's side of a QR login with
+//! `qoltanba login (--qr PAYLOAD | --qr-image FILE.png) --state DIR [--server URL]`: the phone's side of a QR login with
 //! the AUTH key of an enrolled state (`qoltanba enroll --state DIR`). Shows who asks and the three
 //! numbers, asks for the number (on the terminal, or a line piped to stdin), the PIN and the key files'
 //! password; `--number`/`--decline`, `--pin` and `--password` answer without asking (each is given once:
@@ -37,8 +37,8 @@ pub struct Request {
     pub qr: Qr,
     /// The enrolled state directory (the store and the key files).
     pub state: PathBuf,
-    /// The server's base URL.
-    pub server: String,
+    /// The server's base URL (else the one the state directory enrolled with).
+    pub server: Option<String>,
     /// The number to pick, without asking.
     pub number: Option<u8>,
     /// Decline without asking.
@@ -61,9 +61,11 @@ pub fn run(request: Request) -> Result<Exit, CliError> {
     if !db.is_file() {
         return Err(CliError::Usage(format!("{}: no enrolled phone here (qoltanba enroll)", db.display())));
     }
+    let server = super::server_of(&request.state, request.server.clone())
+        .ok_or_else(|| CliError::Usage(format!("{}: which server? (--server)", request.state.display())))?;
     let mut store = Store::open(&db).map_err(|e| CliError::unreadable(&db, e))?;
     let client =
-        Client::new(&request.server, &ClientConfig::default()).map_err(|e| CliError::Usage(e.to_string()))?;
+        Client::new(&server, &ClientConfig::default()).map_err(|e| CliError::Usage(e.to_string()))?;
     let lang = CoreLang::from(request.lang);
     let terminal = Arc::new(LoginTerminal {
         lang,

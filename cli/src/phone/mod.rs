@@ -22,8 +22,26 @@ use qoltanba_core::ports::{PortError, SystemClock};
 use qoltanba_protocol::{DeviceInfo, Platform as DevicePlatform};
 use zeroize::Zeroizing;
 
+use crate::error::CliError;
 use observer::Progress;
 use ports::{DevOutbox, Terminal};
+
+/// The file of a state directory that remembers the server it enrolled with.
+const SERVER_FILE: &str = "server.url";
+
+/// Remembers `server` as the server of the state directory `state` (for `login`, `inbox`, … later).
+pub fn remember_server(state: &Path, server: &str) -> Result<(), CliError> {
+    let path = state.join(SERVER_FILE);
+    std::fs::write(&path, format!("{}\n", server.trim())).map_err(CliError::io(&path))
+}
+
+/// The server `given` on the command line, else the one the state directory enrolled with.
+pub fn server_of(state: &Path, given: Option<String>) -> Option<String> {
+    given.or_else(|| {
+        let saved = std::fs::read_to_string(state.join(SERVER_FILE)).ok()?;
+        Some(saved.trim().to_owned()).filter(|server| !server.is_empty())
+    })
+}
 
 /// The reference server's `--dev` outbox, read for one phone.
 struct ServerOutbox {

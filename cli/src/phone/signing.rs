@@ -80,7 +80,7 @@ fn open(phone: &Phone, terminal: Arc<Terminal>) -> Result<SignRequests, CliError
     }
     let store = Store::open(&db).map_err(|e| CliError::unreadable(&db, e))?;
     let registered = store.device().map_err(|e| CliError::unreadable(&db, e))?.map(|device| device.server);
-    let server = phone.server.clone().or(registered).ok_or_else(|| {
+    let server = super::server_of(&phone.state, phone.server.clone().or(registered)).ok_or_else(|| {
         CliError::Usage(text::signing_error(&SigningError::NotRegistered, phone.lang.into()) + " (--server)")
     })?;
     let client =
