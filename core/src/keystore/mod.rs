@@ -15,6 +15,7 @@ pub mod android;
 pub mod apple;
 mod apple_support;
 mod error;
+mod on_use;
 mod open;
 pub mod software;
 
@@ -25,6 +26,7 @@ pub use qoltanba_protocol::certificates::CertificatePurpose;
 use serde::{Deserialize, Serialize};
 
 pub use error::KeyStoreError;
+pub use on_use::{KeysOnUse, PasswordSource};
 pub(crate) use open::open;
 
 /// Where the citizen chose to keep the private keys (step 10 of the flow).
