@@ -30,12 +30,12 @@ mod wallet_error;
 
 #[cfg(feature = "dev-tools")]
 pub use dev::DevTools;
+pub use documents::{CertificateUse, ChainStatus, SignedDocument, SignerInfo, Verification};
 pub use error::{FlowError, PlatformError};
 pub use flow::{
     DATABASE_FILE, Device, DeviceOs, EnrollmentFlow, EnrollmentOutcome, FlowConfig, KEY_DIRECTORY,
 };
 pub use keystore::{KeyEntry, KeyPurpose, NewKey, PlatformKeyStore};
-pub use documents::{CertificateUse, ChainStatus, SignedDocument, SignerInfo, Verification};
 pub use login::{LoginChallengeInfo, LoginChoice, LoginEnding, LoginRefusalReason, LoginScreens};
 pub use platform::{
     Camera, CitizenForms, DeviceStatus, EnrollmentObserver, KeyPasswordPrompt, Picture, PinPrompt, PinReason,

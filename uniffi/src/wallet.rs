@@ -7,12 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use qoltanba_core::client::{Client, ClientConfig};
+use qoltanba_core::documents;
 use qoltanba_core::keystore::{KeyStorageKind, KeyStore, KeyStoreError, KeysOnUse, PasswordSource};
 use qoltanba_core::login::{self, LoginPlatform};
 use qoltanba_core::ports::{Clock, SystemClock};
 use qoltanba_core::signing::{SignRequests, SigningPorts};
 use qoltanba_core::store::Store;
-use qoltanba_core::documents;
 use qoltanba_protocol::DeviceInfo;
 use uuid::Uuid;
 use zeroize::Zeroizing;
@@ -118,7 +118,11 @@ impl Wallet {
 
     /// Registers this device for signing requests (again), signed with the AUTH key; `push_token` is the
     /// FCM or APNs token that wakes the app.
-    pub async fn register_device(&self, device: Device, push_token: Option<String>) -> Result<(), WalletError> {
+    pub async fn register_device(
+        &self,
+        device: Device,
+        push_token: Option<String>,
+    ) -> Result<(), WalletError> {
         let session = self.session()?;
         spawn_local(move || async move {
             let platform = DeviceInfo::from(device).platform;
@@ -207,9 +211,13 @@ impl Session {
             None if self.hardware_keys.is_some() => KeyStorageKind::Hardware,
             None => KeyStorageKind::File,
         };
-        let keys = KeysOnUse::new(kind, self.hardware_keys.clone(), self.key_dir(), ask(self.passwords.clone()));
-        let ports =
-            SigningPorts { keys: Arc::new(keys), pin: Arc::new(PinPort(self.pin.clone())), clock: Arc::new(SystemClock) };
+        let keys =
+            KeysOnUse::new(kind, self.hardware_keys.clone(), self.key_dir(), ask(self.passwords.clone()));
+        let ports = SigningPorts {
+            keys: Arc::new(keys),
+            pin: Arc::new(PinPort(self.pin.clone())),
+            clock: Arc::new(SystemClock),
+        };
         Ok((store, ports))
     }
 

@@ -129,7 +129,9 @@ impl From<LoginError> for WalletError {
             LoginError::NoPin => Self::NoPin,
             LoginError::Store(error) => error.into(),
             LoginError::Port(error) => error.into(),
-            other @ (LoginError::Stuck(_) | LoginError::Machine(_)) => Self::Defect { reason: other.to_string() },
+            other @ (LoginError::Stuck(_) | LoginError::Machine(_)) => {
+                Self::Defect { reason: other.to_string() }
+            }
         }
     }
 }
@@ -203,9 +205,10 @@ mod tests {
 
     #[test]
     fn a_wrong_pin_keeps_its_tries_left() {
-        assert_eq!(WalletError::from(SigningError::WrongPin { tries_left: 2 }), WalletError::WrongPin {
-            tries_left: 2
-        });
+        assert_eq!(
+            WalletError::from(SigningError::WrongPin { tries_left: 2 }),
+            WalletError::WrongPin { tries_left: 2 }
+        );
     }
 
     #[test]
@@ -218,7 +221,8 @@ mod tests {
 
     #[test]
     fn a_rate_limit_says_when_to_retry() {
-        let error = ClientError::RateLimited { retry_after: Some(std::time::Duration::from_secs(7)), api: None };
+        let error =
+            ClientError::RateLimited { retry_after: Some(std::time::Duration::from_secs(7)), api: None };
         assert_eq!(WalletError::from(error), WalletError::Stalled { retry_after: Some(7) });
     }
 }

@@ -53,24 +53,27 @@ public final class Wallet: @unchecked Sendable {
     }
 
     /// The pending signing requests, each time they change: long-polls the server (`pollSeconds` per
-    /// call) while iterated, and re-checks every `pollSeconds` while requests are pending. An error
-    /// ends the stream with the `WalletError`; cancelling the iterating task stops it.
-    public func signRequests(pollSeconds: UInt32 = 30) -> AsyncThrowingStream<[SignRequest], Error> {
+    /// call) while iterated, and re-checks every `pollSeconds` while requests are pending. A failure is
+    /// the last element (`.failed`); cancelling the iterating task stops the stream.
+    public func signRequests(pollSeconds: UInt32 = 30) -> AsyncStream<InboxUpdate> {
         let wallet = wallet
-        return AsyncThrowingStream { continuation in
+        return AsyncStream { continuation in
             let task = Task {
                 var last: [SignRequest]?
-                do {
-                    while !Task.isCancelled {
+                while !Task.isCancelled {
+                    do {
                         let pending = try await wallet.signRequests(waitSeconds: pollSeconds)
-                        if pending != last { continuation.yield(pending) }
+                        if pending != last { continuation.yield(.pending(pending)) }
                         last = pending
                         if !pending.isEmpty { try await Task.sleep(nanoseconds: UInt64(max(pollSeconds, 1)) * 1_000_000_000) }
+                    } catch let error as WalletError {
+                        continuation.yield(.failed(error))
+                        break
+                    } catch {
+                        break
                     }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
                 }
+                continuation.finish()
             }
             continuation.onTermination = { _ in task.cancel() }
         }
@@ -85,6 +88,14 @@ public final class Wallet: @unchecked Sendable {
     public func refuse(id: String) async throws {
         try await wallet.refuseSignRequest(id: id)
     }
+}
+
+/// What the inbox stream says.
+public enum InboxUpdate: Sendable {
+    /// The pending requests now (the phone's verification codes, what may be done with each).
+    case pending([SignRequest])
+    /// Listing failed (network, not enrolled, …); the stream ends.
+    case failed(WalletError)
 }
 
 /// The password prompt of an app that keeps keys only in the Keychain.
