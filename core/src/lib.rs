@@ -9,10 +9,12 @@
 //! - [`ports`]: what the platform implements (forms, camera, SMS code, PIN prompt, clock).
 //! - [`text`]: what the citizen reads (refused input, notices, failure reasons) in kk, ru and en.
 //! - [`driver`]: runs the machine against the server, the ports, the key stores and the store.
+//! - [`documents`]: signing a file with the SIGN key, verifying a signature against the enrolled CA.
 //! - [`signing`]: signing requests from services: device registration, the inbox, approve and refuse.
 #![warn(missing_docs)]
 
 pub mod client;
+pub mod documents;
 pub mod driver;
 pub mod enrollment;
 pub mod keystore;

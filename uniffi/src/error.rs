@@ -7,6 +7,7 @@ use qoltanba_core::keystore::KeyStoreError;
 use qoltanba_core::ports::PortError;
 use qoltanba_core::store::StoreError;
 
+use crate::runtime::RuntimeFailure;
 use crate::state::Notice;
 
 /// Why a platform service (camera, SMS source, PIN prompt, forms, key store, …) could not answer.
@@ -118,6 +119,15 @@ impl From<DriverError> for FlowError {
             error @ (DriverError::Machine(_) | DriverError::Stuck(_)) => {
                 Self::Defect { reason: error.to_string() }
             }
+        }
+    }
+}
+
+impl From<RuntimeFailure> for FlowError {
+    fn from(failure: RuntimeFailure) -> Self {
+        match failure {
+            RuntimeFailure::Unavailable(reason) => Self::Runtime { reason },
+            RuntimeFailure::Lost(reason) => Self::Defect { reason },
         }
     }
 }

@@ -3,9 +3,10 @@
 //!
 //! - [`EnrollmentFlow`]: the enrollment as an object with an async `run` and an observable
 //!   [`EnrollmentState`] (records and enums the UI renders directly).
-//! - [`LocalStore`]: the certificates and the history of operations.
+//! - [`Wallet`]: the enrolled citizen: certificates, history, signing and verifying files, QR login and
+//!   the sign-request inbox, with typed [`WalletError`]s.
 //! - Platform services are foreign traits the shells implement: [`CitizenForms`], [`Camera`],
-//!   [`SmsCodeSource`], [`PinPrompt`], [`EnrollmentObserver`], [`PlatformKeyStore`] (adapted to core's
+//!   [`SmsCodeSource`], [`PinPrompt`], [`KeyPasswordPrompt`], [`LoginScreens`], [`EnrollmentObserver`], [`PlatformKeyStore`] (adapted to core's
 //!   `KeyStore`) and [`PushTokenSource`]. Each returns `Result<_, PlatformError>`; any other foreign
 //!   exception becomes [`PlatformError::Unexpected`], never a panic.
 //! - Async calls run on one tokio runtime owned by this crate ([`runtime`]), not UniFFI's fallback.
@@ -14,28 +15,38 @@
 
 #[cfg(feature = "dev-tools")]
 mod dev;
+mod documents;
 mod error;
 mod flow;
 mod keystore;
-mod local;
+mod login;
 mod platform;
+mod records;
+mod requests;
 pub mod runtime;
 mod state;
+mod wallet;
+mod wallet_error;
 
 #[cfg(feature = "dev-tools")]
 pub use dev::DevTools;
+pub use documents::{CertificateUse, ChainStatus, SignedDocument, SignerInfo, Verification};
 pub use error::{FlowError, PlatformError};
 pub use flow::{
     DATABASE_FILE, Device, DeviceOs, EnrollmentFlow, EnrollmentOutcome, FlowConfig, KEY_DIRECTORY,
 };
 pub use keystore::{KeyEntry, KeyPurpose, NewKey, PlatformKeyStore};
-pub use local::{CertificateInfo, HistoryItem, LocalStore, Operation};
+pub use login::{LoginChallengeInfo, LoginChoice, LoginEnding, LoginRefusalReason, LoginScreens};
 pub use platform::{
-    Camera, CitizenForms, DeviceStatus, EnrollmentObserver, Picture, PinPrompt, PinReason, PushTokenSource,
-    SecretChoice, SmsCodeSource,
+    Camera, CitizenForms, DeviceStatus, EnrollmentObserver, KeyPasswordPrompt, Picture, PinPrompt, PinReason,
+    PushTokenSource, SecretChoice, SmsCodeSource,
 };
+pub use records::{CertificateInfo, HistoryItem, Operation};
+pub use requests::{ApprovedRequest, RequestVerdict, SignRequest, SignatureFormat};
 pub use state::{
     EnrollmentState, FailReason, InputProblem, IssuedCertificates, KeyStorage, Notice, Person, Progress, Step,
 };
+pub use wallet::Wallet;
+pub use wallet_error::WalletError;
 
 uniffi::setup_scaffolding!();

@@ -231,3 +231,11 @@ fn report(outcome: Result<(), PlatformError>) {
 fn pair(choice: SecretChoice) -> (Zeroizing<String>, Zeroizing<String>) {
     (Zeroizing::new(choice.value), Zeroizing::new(choice.confirmation))
 }
+
+/// The key files' password prompt (keys kept in PKCS#12 files; never called for hardware keys).
+#[uniffi::export(with_foreign)]
+#[async_trait]
+pub trait KeyPasswordPrompt: Send + Sync {
+    /// The password; `wrong` after one that did not open the key.
+    async fn key_password(&self, wrong: bool) -> Result<String, PlatformError>;
+}

@@ -15,6 +15,7 @@ pub mod android;
 pub mod apple;
 mod apple_support;
 mod error;
+mod on_use;
 mod open;
 pub mod software;
 
@@ -26,6 +27,7 @@ use serde::{Deserialize, Serialize};
 
 pub use apple_support::rsa_spki;
 pub use error::KeyStoreError;
+pub use on_use::{KeysOnUse, PasswordSource};
 pub(crate) use open::open;
 
 /// Where the citizen chose to keep the private keys (step 10 of the flow).

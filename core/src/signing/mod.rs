@@ -81,7 +81,7 @@ impl SignRequests {
         platform: Option<Platform>,
         push_token: Option<String>,
     ) -> Result<DeviceRecord, SigningError> {
-        let auth = self.certificate(CertificatePurpose::Auth)?;
+        let auth = certificate(&self.store, &self.ports, CertificatePurpose::Auth)?;
         let now = self.ports.clock.now();
         let request = registration(&auth, self.ports.keys.as_ref(), now, platform, push_token)?;
         let registered = self.client.register_device(&request).await?;
@@ -137,9 +137,9 @@ impl SignRequests {
             (Verdict::Open, Some(to_sign)) => to_sign.clone(),
             (verdict, _) => return Err(refusal_reason(verdict, &item)),
         };
-        self.unlock().await?;
-        let sign = self.certificate(CertificatePurpose::Sign)?;
-        let signature = self.signature(&sign, &to_sign)?;
+        unlock(&mut self.store, &self.ports).await?;
+        let sign = certificate(&self.store, &self.ports, CertificatePurpose::Sign)?;
+        let signature = signature(&self.ports, &sign, &to_sign)?;
         let approval = SignRequestApproval { signature: STANDARD.encode(&signature) };
         let token = self.token().await?;
         let key = format!("approve-{id}-{}", Uuid::new_v4());
@@ -164,51 +164,6 @@ impl SignRequests {
         Ok(())
     }
 
-    /// Asks the PIN once and checks it against the stored hash.
-    async fn unlock(&mut self) -> Result<(), SigningError> {
-        let pin = match self.ports.pin.pin(PinPurpose::Unlock, 0).await {
-            Ok(pin) => pin,
-            Err(PortError::Cancelled) => return Err(SigningError::Cancelled),
-            Err(error) => return Err(SigningError::Prompt(error)),
-        };
-        match self.store.check_pin(&pin, self.ports.clock.now())? {
-            PinCheck::Correct => Ok(()),
-            PinCheck::Wrong { tries_left } => Err(SigningError::WrongPin { tries_left }),
-            PinCheck::Locked { until } => Err(SigningError::PinLocked { until }),
-        }
-    }
-
-    /// The CMS over `to_sign` made with the key of `sign`.
-    fn signature(&self, sign: &CertificateRecord, to_sign: &ToSign) -> Result<Vec<u8>, SigningError> {
-        use qoltanba_pki::x509::der::Decode;
-        let certificate = Certificate::from_der(&sign.der)
-            .map_err(|e| SigningError::Signature(format!("the SIGN certificate: {e}")))?;
-        let signer = self.ports.keys.signer(&sign.key_id)?;
-        let at = self.ports.clock.now();
-        let made = match to_sign {
-            ToSign::Document { data, detached } => {
-                let options = SignOptions { detached: *detached, signing_time: at };
-                cms::sign(data, signer.as_ref(), &certificate, &[], &options)
-            }
-            ToSign::Digest(digest) => cms::sign_digest(digest, signer.as_ref(), &certificate, &[], at),
-        };
-        made.map_err(|e| SigningError::Signature(e.to_string()))
-    }
-
-    /// The newest certificate for `purpose` that is valid now.
-    fn certificate(&self, purpose: CertificatePurpose) -> Result<CertificateRecord, SigningError> {
-        let now = self.ports.clock.now();
-        let name = match purpose {
-            CertificatePurpose::Auth => "AUTH",
-            CertificatePurpose::Sign => "SIGN",
-        };
-        self.store
-            .certificates()?
-            .into_iter()
-            .find(|c| c.purpose == purpose && c.not_before <= now && now < c.not_after)
-            .ok_or(SigningError::NotEnrolled(name))
-    }
-
     fn remember(
         &mut self,
         kind: OperationKind,
@@ -227,6 +182,59 @@ impl SignRequests {
         self.store.record(self.ports.clock.now(), kind, &detail)?;
         Ok(())
     }
+}
+
+/// Asks the PIN once and checks it against the hash in `store`.
+pub(crate) async fn unlock(store: &mut Store, ports: &SigningPorts) -> Result<(), SigningError> {
+    let pin = match ports.pin.pin(PinPurpose::Unlock, 0).await {
+        Ok(pin) => pin,
+        Err(PortError::Cancelled) => return Err(SigningError::Cancelled),
+        Err(error) => return Err(SigningError::Prompt(error)),
+    };
+    match store.check_pin(&pin, ports.clock.now())? {
+        PinCheck::Correct => Ok(()),
+        PinCheck::Wrong { tries_left } => Err(SigningError::WrongPin { tries_left }),
+        PinCheck::Locked { until } => Err(SigningError::PinLocked { until }),
+    }
+}
+
+/// The CMS over `to_sign` made with the key of `sign`.
+pub(crate) fn signature(
+    ports: &SigningPorts,
+    sign: &CertificateRecord,
+    to_sign: &ToSign,
+) -> Result<Vec<u8>, SigningError> {
+    use qoltanba_pki::x509::der::Decode;
+    let certificate = Certificate::from_der(&sign.der)
+        .map_err(|e| SigningError::Signature(format!("the SIGN certificate: {e}")))?;
+    let signer = ports.keys.signer(&sign.key_id)?;
+    let at = ports.clock.now();
+    let made = match to_sign {
+        ToSign::Document { data, detached } => {
+            let options = SignOptions { detached: *detached, signing_time: at };
+            cms::sign(data, signer.as_ref(), &certificate, &[], &options)
+        }
+        ToSign::Digest(digest) => cms::sign_digest(digest, signer.as_ref(), &certificate, &[], at),
+    };
+    made.map_err(|e| SigningError::Signature(e.to_string()))
+}
+
+/// The newest certificate in `store` for `purpose` that is valid now.
+pub(crate) fn certificate(
+    store: &Store,
+    ports: &SigningPorts,
+    purpose: CertificatePurpose,
+) -> Result<CertificateRecord, SigningError> {
+    let now = ports.clock.now();
+    let name = match purpose {
+        CertificatePurpose::Auth => "AUTH",
+        CertificatePurpose::Sign => "SIGN",
+    };
+    store
+        .certificates()?
+        .into_iter()
+        .find(|c| c.purpose == purpose && c.not_before <= now && now < c.not_after)
+        .ok_or(SigningError::NotEnrolled(name))
 }
 
 /// Why a request that is not open cannot be approved.

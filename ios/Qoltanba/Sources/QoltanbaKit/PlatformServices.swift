@@ -16,13 +16,19 @@ public struct PlatformServices: Sendable {
     public let pin: PinPrompt
     /// The hardware-backed key store, or nil where there is none.
     public let keyStore: PlatformKeyStore?
+    /// The key files' password prompt for the `Wallet` (signing, login), or nil when no keys are kept in files.
+    public let passwords: KeyPasswordPrompt?
 
-    /// The services the flow needs.
-    public init(citizen: CitizenForms, camera: Camera, sms: SmsCodeSource, pin: PinPrompt, keyStore: PlatformKeyStore? = nil) {
+    /// The services the flow and the wallet need.
+    public init(
+        citizen: CitizenForms, camera: Camera, sms: SmsCodeSource, pin: PinPrompt, keyStore: PlatformKeyStore? = nil,
+        passwords: KeyPasswordPrompt? = nil
+    ) {
         self.citizen = citizen
         self.camera = camera
         self.sms = sms
         self.pin = pin
         self.keyStore = keyStore
+        self.passwords = passwords
     }
 }

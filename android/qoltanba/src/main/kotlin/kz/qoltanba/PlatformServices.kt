@@ -2,6 +2,7 @@ package kz.qoltanba
 
 import kz.qoltanba.ffi.Camera
 import kz.qoltanba.ffi.CitizenForms
+import kz.qoltanba.ffi.KeyPasswordPrompt
 import kz.qoltanba.ffi.PinPrompt
 import kz.qoltanba.ffi.PlatformKeyStore
 import kz.qoltanba.ffi.SmsCodeSource
@@ -23,4 +24,6 @@ class PlatformServices(
     val pin: PinPrompt,
     /** The hardware-backed key store (Android Keystore), or null where there is none. */
     val keyStore: PlatformKeyStore? = null,
+    /** The key files' password prompt for the [Wallet] (signing, login), or null when no keys are kept in files. */
+    val passwords: KeyPasswordPrompt? = null,
 )

@@ -10,6 +10,8 @@ import kotlinx.coroutines.runBlocking
 import kz.qoltanba.ffi.KeyPurpose
 import kz.qoltanba.ffi.KeyStorage
 import kz.qoltanba.testing.DemoCitizen
+import kz.qoltanba.testing.FixedPassword
+import kz.qoltanba.testing.FixedPin
 import kz.qoltanba.testing.NURGALIEV
 import kz.qoltanba.testing.TestServer
 import kz.qoltanba.testing.ZHUMABEKOVA
@@ -37,7 +39,7 @@ class ConcurrencyTest {
         val serials = results.flatMap { listOf(it.certificates.authSerial, it.certificates.signSerial) }
         assertEquals(4, serials.toSet().size)
         for (run in runs) {
-            val certificates = Wallet(run.config.dataDir).use { it.certificates() }
+            val certificates = Wallet(run.config, FixedPin(), FixedPassword()).use { it.certificates() }
             assertEquals(setOf(KeyPurpose.AUTH, KeyPurpose.SIGN), certificates.map { it.purpose }.toSet())
             assertTrue(certificates.all { it.subjectIin == run.citizen.iin && it.storage == run.storage })
         }

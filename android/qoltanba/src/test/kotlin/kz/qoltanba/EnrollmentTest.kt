@@ -64,7 +64,7 @@ class EnrollmentTest {
             assertTrue(certifiedKeys.any { it.contentEquals(auth.publicKey.encoded) })
             assertTrue(certifiedKeys.any { it.contentEquals(sign.publicKey.encoded) })
 
-            Wallet(config.dataDir).use { wallet ->
+            Wallet(config, services).use { wallet ->
                 val certificates = wallet.certificates()
                 assertEquals(setOf(auth.serialNumber, sign.serialNumber), certificates.map { BigInteger(it.serial, 16) }.toSet())
                 assertTrue(certificates.all { it.storage == KeyStorage.HARDWARE && it.subjectIin == ABILOV.iin })

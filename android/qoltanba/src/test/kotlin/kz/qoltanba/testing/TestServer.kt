@@ -18,9 +18,14 @@ class TestServer : AutoCloseable {
     val url = "http://127.0.0.1:$port"
     private val process: Process
 
+    /** The API key of the relying party [SERVICE], registered before the server starts. */
+    val serviceApiKey: String
+
     init {
         command("seed")
         command("operator", "add", OPERATOR)
+        serviceApiKey = Regex("api key: +(\\S+)").find(command("rp", "add", SERVICE))?.groupValues?.get(1)
+            ?: error("qoltanba-server rp add printed no API key")
         process = ProcessBuilder(binary, "--db", db, "serve", "--dev", "--listen", "127.0.0.1:$port")
             .redirectOutput(File(dir, "server.log"))
             .redirectErrorStream(true)
@@ -40,12 +45,13 @@ class TestServer : AutoCloseable {
         dir.deleteRecursively()
     }
 
-    private fun command(vararg args: String) {
+    private fun command(vararg args: String): String {
         val builder = ProcessBuilder(binary, "--db", db, *args).redirectErrorStream(true)
         builder.environment()["QOLTANBA_OPERATOR_PASSWORD"] = OPERATOR_PASSWORD
         val process = builder.start()
         val output = process.inputStream.bufferedReader().readText()
         check(process.waitFor() == 0) { "qoltanba-server ${args.joinToString(" ")} failed: $output" }
+        return output
     }
 
     /** Waits until `/healthz` answers (the server migrates and creates its CA first), or it exits. */
@@ -68,6 +74,7 @@ class TestServer : AutoCloseable {
     companion object {
         const val OPERATOR = "tester"
         const val OPERATOR_PASSWORD = "correct horse battery staple 7"
+        const val SERVICE = "Kotlin Test Service"
     }
 }
 

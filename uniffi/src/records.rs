@@ -1,14 +1,10 @@
-//! [`LocalStore`]: the citizen's certificates and the history of operations, read from the local
-//! database the flow writes.
+//! The certificate and history screens' records ([`crate::Wallet::certificates`],
+//! [`crate::Wallet::history`]).
 
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-use qoltanba_core::store::{CertificateRecord, HistoryEntry, OperationKind, Store};
+use qoltanba_core::store::{CertificateRecord, HistoryEntry, OperationKind};
 
-use crate::error::FlowError;
-use crate::flow::DATABASE_FILE;
 use crate::keystore::KeyPurpose;
 use crate::state::KeyStorage;
 
@@ -58,42 +54,8 @@ pub struct HistoryItem {
     pub at: SystemTime,
     /// What happened.
     pub operation: Operation,
-    /// A short description as JSON (document, service, serials…), never a secret.
+    /// A short description as JSON (file name and digest, service, serials…), never a secret.
     pub detail_json: String,
-}
-
-/// The local database, for the certificate and history screens.
-#[derive(uniffi::Object)]
-pub struct LocalStore {
-    store: Mutex<Store>,
-}
-
-#[uniffi::export]
-impl LocalStore {
-    /// Opens the database in `data_dir` (the flow's [`crate::FlowConfig::data_dir`]).
-    #[uniffi::constructor]
-    pub fn open(data_dir: String) -> Result<Arc<Self>, FlowError> {
-        let store = Store::open(PathBuf::from(data_dir).join(DATABASE_FILE))?;
-        Ok(Arc::new(Self { store: Mutex::new(store) }))
-    }
-
-    /// The citizen's certificates, newest first.
-    pub fn certificates(&self) -> Result<Vec<CertificateInfo>, FlowError> {
-        Ok(self.locked()?.certificates()?.into_iter().map(CertificateInfo::from).collect())
-    }
-
-    /// Up to `limit` operations, newest first, after skipping the `offset` newest.
-    pub fn history(&self, offset: u32, limit: u32) -> Result<Vec<HistoryItem>, FlowError> {
-        Ok(self.locked()?.history(offset, limit)?.into_iter().map(HistoryItem::from).collect())
-    }
-}
-
-impl LocalStore {
-    fn locked(&self) -> Result<std::sync::MutexGuard<'_, Store>, FlowError> {
-        self.store
-            .lock()
-            .map_err(|_| FlowError::Defect { reason: "the local store's lock is poisoned".into() })
-    }
 }
 
 impl From<CertificateRecord> for CertificateInfo {
