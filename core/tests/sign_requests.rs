@@ -12,7 +12,7 @@ use qoltanba_core::signing::{SigningError, Verdict};
 use qoltanba_core::store::OperationKind;
 use qoltanba_pki::cms::DigestAlgorithm;
 use qoltanba_protocol::sign_requests::verification_code;
-use qoltanba_protocol::{CreateSignRequest, SignRequestStatus, SignatureFormat};
+use qoltanba_protocol::{CreateSignRequest, Platform, SignRequestStatus, SignatureFormat};
 use support::signing::{FixedPin, PIN, Phone, relying_party};
 use support::stub::{Stub, json_reply};
 use support::{TestServer, key};
@@ -194,4 +194,15 @@ async fn device_registers_once_with_its_auth_key_and_keeps_the_token() {
     let mut reopened = phone.sign_requests(&server.url, FixedPin::new(PIN));
     reopened.inbox(None).await.unwrap();
     assert_eq!(reopened.store().device().unwrap(), Some(device), "the same registration is reused");
+}
+
+#[tokio::test]
+async fn an_implicit_registration_reports_the_phone_s_platform() {
+    let server = TestServer::start().await;
+    let phone = Phone::enrolled(&server.storage, &support::authority(), IIN).await;
+    let mut requests = phone.sign_requests(&server.url, FixedPin::new(PIN)).on(Platform::Android);
+    requests.inbox(None).await.unwrap();
+    let mut conn = server.storage.acquire().await.unwrap();
+    let devices = qoltanba_server::storage::devices::by_iin(&mut conn, IIN).await.unwrap();
+    assert_eq!(devices.iter().map(|d| d.platform).collect::<Vec<_>>(), [Some(Platform::Android)]);
 }

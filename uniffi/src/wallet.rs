@@ -172,6 +172,7 @@ impl Wallet {
         Ok(Session {
             data_dir,
             server_url: self.config.server_url.clone(),
+            platform: DeviceInfo::from(self.config.device.clone()).platform,
             pin: self.pin.clone(),
             passwords: self.passwords.clone(),
             hardware_keys: self.hardware_keys.clone(),
@@ -183,6 +184,8 @@ impl Wallet {
 struct Session {
     data_dir: PathBuf,
     server_url: String,
+    /// The device's platform, reported when the device registers for sign requests implicitly.
+    platform: qoltanba_protocol::Platform,
     pin: Arc<dyn PinPrompt>,
     passwords: Arc<dyn KeyPasswordPrompt>,
     hardware_keys: Option<Arc<dyn KeyStore>>,
@@ -223,7 +226,7 @@ impl Session {
 
     fn requests(&self) -> Result<SignRequests, WalletError> {
         let (store, ports) = self.open()?;
-        Ok(SignRequests::new(store, self.client()?, &self.server_url, ports))
+        Ok(SignRequests::new(store, self.client()?, &self.server_url, ports).on(self.platform))
     }
 }
 

@@ -6,22 +6,15 @@
 //! `inbox` prints one line per pending request, `ID<TAB>CODE<TAB>RELYING PARTY<TAB>DISPLAY TEXT` (the code
 //! computed on this device), then indented lines with the document and what may be done.
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use qoltanba_core::client::{Client, ClientConfig};
-use qoltanba_core::keystore::software::SoftwareKeyStore;
-use qoltanba_core::keystore::{
-    CertificatePurpose, GeneratedKey, KeyId, KeyStorageKind, KeyStore, KeyStoreError, StoredKey,
-};
+use qoltanba_core::keystore::{KeyStorageKind, KeyStoreError, KeysOnUse, PasswordSource};
 use qoltanba_core::ports::SystemClock;
 use qoltanba_core::signing::{InboxItem, SignRequests, SigningError, SigningPorts};
 use qoltanba_core::store::Store;
 use qoltanba_core::text;
-use qoltanba_pki::signer::Signer;
-use qoltanba_pki::x509::Certificate;
-use qoltanba_pki::x509::spki::SubjectPublicKeyInfoOwned;
 use uuid::Uuid;
 
 use super::answers::Answers;
@@ -85,7 +78,12 @@ fn open(phone: &Phone, terminal: Arc<Terminal>) -> Result<SignRequests, CliError
     })?;
     let client =
         Client::new(&server, &ClientConfig::default()).map_err(|e| CliError::Usage(e.to_string()))?;
-    let keys = Arc::new(KeysOnUse::new(&phone.state, terminal.clone()));
+    // The key files, opened with the password the first time a key is used (listing and refusing need none
+    // once the device is registered).
+    let asker = terminal.clone();
+    let password: PasswordSource =
+        Box::new(move || asker.key_password().map_err(|e| KeyStoreError::Platform(e.to_string())));
+    let keys = Arc::new(KeysOnUse::new(KeyStorageKind::File, None, phone.state.clone(), password));
     let ports = SigningPorts { keys, pin: terminal, clock: Arc::new(SystemClock) };
     Ok(SignRequests::new(store, client, &server, ports))
 }
@@ -107,52 +105,5 @@ fn print_inbox(items: &[InboxItem], lang: Lang) {
             item.document.digest_hex
         );
         println!("  {}", text::verdict(&item.verdict, lang.into()));
-    }
-}
-
-/// The software key store of the state directory, opened with the password the first time a key is used
-/// (listing and refusing need none once the device is registered).
-struct KeysOnUse {
-    dir: PathBuf,
-    terminal: Arc<Terminal>,
-    store: OnceLock<SoftwareKeyStore>,
-}
-
-impl KeysOnUse {
-    fn new(dir: &Path, terminal: Arc<Terminal>) -> Self {
-        Self { dir: dir.to_owned(), terminal, store: OnceLock::new() }
-    }
-
-    fn store(&self) -> Result<&SoftwareKeyStore, KeyStoreError> {
-        if let Some(store) = self.store.get() {
-            return Ok(store);
-        }
-        let password = self.terminal.key_password().map_err(|e| KeyStoreError::Platform(e.to_string()))?;
-        let store = SoftwareKeyStore::open(&self.dir, password)?;
-        Ok(self.store.get_or_init(|| store))
-    }
-}
-
-impl KeyStore for KeysOnUse {
-    fn kind(&self) -> KeyStorageKind {
-        KeyStorageKind::File
-    }
-    fn generate(&self, purpose: CertificatePurpose) -> Result<GeneratedKey, KeyStoreError> {
-        self.store()?.generate(purpose)
-    }
-    fn signer(&self, id: &KeyId) -> Result<Box<dyn Signer>, KeyStoreError> {
-        self.store()?.signer(id)
-    }
-    fn public_key(&self, id: &KeyId) -> Result<SubjectPublicKeyInfoOwned, KeyStoreError> {
-        self.store()?.public_key(id)
-    }
-    fn install(&self, id: &KeyId, chain: &[Certificate]) -> Result<KeyId, KeyStoreError> {
-        self.store()?.install(id, chain)
-    }
-    fn delete(&self, id: &KeyId) -> Result<(), KeyStoreError> {
-        self.store()?.delete(id)
-    }
-    fn list(&self) -> Result<Vec<StoredKey>, KeyStoreError> {
-        self.store()?.list()
     }
 }

@@ -61,13 +61,21 @@ pub struct SignRequests {
     server: String,
     store: Store,
     ports: SigningPorts,
+    platform: Platform,
 }
 
 impl SignRequests {
     /// Signing requests of the citizen enrolled in `store`, on the server at `server` (the base URL
     /// `client` talks to).
     pub fn new(store: Store, client: Client, server: &str, ports: SigningPorts) -> Self {
-        Self { client, server: server.to_owned(), store, ports }
+        Self { client, server: server.to_owned(), store, ports, platform: Platform::Desktop }
+    }
+
+    /// The same, on a device of `platform` (what an implicit registration reports; the default is
+    /// `Desktop`).
+    pub fn on(mut self, platform: Platform) -> Self {
+        self.platform = platform;
+        self
     }
 
     /// The local store (history, registration).
@@ -102,7 +110,7 @@ impl SignRequests {
     async fn token(&mut self) -> Result<Zeroizing<String>, SigningError> {
         match self.store.device()? {
             Some(device) if device.server == self.server => Ok(device.token),
-            _ => Ok(self.register(Some(Platform::Desktop), None).await?.token),
+            _ => Ok(self.register(Some(self.platform), None).await?.token),
         }
     }
 

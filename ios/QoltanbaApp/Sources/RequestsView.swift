@@ -46,10 +46,15 @@ struct RequestsView: View {
         defer { if !Task.isCancelled { listening = false } } // a cancelled round has a successor
         while !Task.isCancelled {
             do {
-                let inbox = try await wallet.signRequests()
-                for try await pending in inbox {
-                    requests = pending
-                    inboxProblem = nil
+                let inbox = try wallet.signRequests()
+                for await update in inbox {
+                    switch update {
+                    case let .pending(pending):
+                        requests = pending
+                        inboxProblem = nil
+                    case let .failed(error):
+                        throw error
+                    }
                 }
                 return
             } catch is CancellationError {

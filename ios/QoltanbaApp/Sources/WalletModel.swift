@@ -29,12 +29,11 @@ final class WalletModel: ObservableObject {
         try await wallet().login(qrText: qrText, screens: forms)
     }
 
-    /// The pending signing requests each time they change, long-polling while iterated. Registers this
-    /// iPhone first (once per server), so the server knows the device as iOS.
-    func signRequests() async throws -> AsyncThrowingStream<[SignRequest], Error> {
-        let wallet = try wallet()
-        try await registerOnce(wallet)
-        return wallet.signRequests(pollSeconds: Self.pollSeconds)
+    /// The pending signing requests each time they change, long-polling while iterated. The core registers
+    /// this iPhone on first use (as iOS, from `AppSetup.config.device`); without an APNs entitlement there is
+    /// no push token, so the inbox is polled while its screen is open.
+    func signRequests() throws -> AsyncStream<InboxUpdate> {
+        try wallet().signRequests(pollSeconds: Self.pollSeconds)
     }
 
     /// Approves request `id` (the PIN is asked).
@@ -54,14 +53,5 @@ final class WalletModel: ObservableObject {
         )
         opened = wallet
         return wallet
-    }
-
-    /// Registers the device for signing requests unless it was for this server. No push token yet: the
-    /// app has no APNs entitlement, so the inbox is polled while its screen is open.
-    private func registerOnce(_ wallet: QoltanbaKit.Wallet) async throws {
-        let key = "kz.qoltanba.registered.\(AppSetup.config.serverUrl)"
-        guard !UserDefaults.standard.bool(forKey: key) else { return }
-        try await wallet.register(device: AppSetup.config.device, pushToken: nil)
-        UserDefaults.standard.set(true, forKey: key)
     }
 }
