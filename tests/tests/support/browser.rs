@@ -145,10 +145,24 @@ impl Browser {
         }
     }
 
-    /// Waits until element `#id` is shown with non-empty text, and returns the text.
+    /// Waits until element `#id` is shown with non-empty text, and returns the text. The page may still
+    /// be loading or navigating meanwhile (the element missing, or gone stale between two calls).
     pub fn wait_text(&self, id: &str, deadline: Duration) -> String {
-        self.wait_for(&format!("text in #{id}"), deadline, |b| b.is_displayed(id) && !b.text(id).is_empty());
-        self.text(id)
+        let mut shown = None;
+        self.wait_for(&format!("text in #{id}"), deadline, |b| {
+            shown = b.shown_text(id);
+            shown.is_some()
+        });
+        shown.unwrap_or_default()
+    }
+
+    /// The text of element `#id` if it is on the page now, shown and not empty.
+    fn shown_text(&self, id: &str) -> Option<String> {
+        let css = format!("#{id}");
+        let element = self.runtime.block_on(self.client().find(Locator::Css(&css))).ok()?;
+        let displayed = self.runtime.block_on(element.is_displayed()).ok()?;
+        let text = self.runtime.block_on(element.text()).ok()?;
+        (displayed && !text.is_empty()).then_some(text)
     }
 
     /// A PNG screenshot of element `#id`.
