@@ -5,6 +5,7 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kz.qoltanba.Enrollment
 import kz.qoltanba.EnrollmentResult
+import kz.qoltanba.JcaKeyStore
 import kz.qoltanba.Wallet
 import kz.qoltanba.approveSelfie
 import kz.qoltanba.ffi.IssuedCertificates
