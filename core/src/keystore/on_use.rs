@@ -9,7 +9,8 @@ use qoltanba_pki::x509::Certificate;
 use qoltanba_pki::x509::spki::SubjectPublicKeyInfoOwned;
 use zeroize::Zeroizing;
 
-use super::software::SoftwareKeyStore;
+use crate::enrollment::Secret;
+
 use super::{CertificatePurpose, GeneratedKey, KeyId, KeyStorageKind, KeyStore, KeyStoreError, StoredKey};
 
 /// Where the key files' password comes from, asked at most once per [`KeysOnUse`].
@@ -42,13 +43,11 @@ impl KeysOnUse {
         if let Some(store) = self.opened.get() {
             return Ok(store);
         }
-        let store: Arc<dyn KeyStore> = match self.kind {
-            KeyStorageKind::Hardware => self
-                .hardware
-                .clone()
-                .ok_or_else(|| KeyStoreError::Unavailable("no hardware key store on this device".into()))?,
-            KeyStorageKind::File => Arc::new(SoftwareKeyStore::open(&self.key_dir, (self.password)()?)?),
+        let password = match self.kind {
+            KeyStorageKind::File => Some(Secret::from((self.password)()?)),
+            KeyStorageKind::Hardware => None,
         };
+        let store = super::open(self.kind, self.hardware.as_ref(), &self.key_dir, password.as_ref())?;
         Ok(self.opened.get_or_init(|| store))
     }
 }

@@ -91,7 +91,7 @@ pub async fn approve(
 fn auth_certificate(store: &Store, now: OffsetDateTime) -> Result<CertificateRecord, LoginError> {
     let mut auth: Vec<_> =
         store.certificates()?.into_iter().filter(|c| c.purpose == CertificatePurpose::Auth).collect();
-    let valid = auth.iter().position(|c| c.not_before <= now && now <= c.not_after);
+    let valid = auth.iter().position(|c| c.valid_at(now));
     match valid {
         Some(index) => Ok(auth.swap_remove(index)),
         None => auth.into_iter().next().ok_or(LoginError::NotEnrolled),

@@ -241,7 +241,7 @@ pub(crate) fn certificate(
     store
         .certificates()?
         .into_iter()
-        .find(|c| c.purpose == purpose && c.not_before <= now && now < c.not_after)
+        .find(|c| c.purpose == purpose && c.valid_at(now))
         .ok_or(SigningError::NotEnrolled(name))
 }
 

@@ -59,6 +59,11 @@ impl CertificateRecord {
         })
     }
 
+    /// Whether the certificate is within its validity at `now` (both ends included, as in X.509).
+    pub fn valid_at(&self, now: OffsetDateTime) -> bool {
+        self.not_before <= now && now <= self.not_after
+    }
+
     fn from_row(row: &Row<'_>) -> Result<Self, StoreError> {
         Ok(Self {
             serial: row.get(0)?,
