@@ -10,11 +10,9 @@ import kz.qoltanba.testing.ABILOV
 import kz.qoltanba.testing.Enrolled
 import kz.qoltanba.testing.FixedPassword
 import kz.qoltanba.testing.FixedPin
-import kz.qoltanba.testing.TestServer
 import kz.qoltanba.testing.openssl
 import kz.qoltanba.testing.tempDir
-import org.junit.AfterClass
-import org.junit.BeforeClass
+import org.junit.ClassRule
 import org.junit.Test
 import java.io.File
 import kotlin.test.assertContains
@@ -87,16 +85,7 @@ class DocumentsTest {
     }
 
     companion object {
-        private lateinit var server: TestServer
-        private lateinit var enrolled: Enrolled
-
-        @JvmStatic @BeforeClass
-        fun start() {
-            server = TestServer()
-            enrolled = Enrolled(server, ABILOV, KeyStorage.FILE)
-        }
-
-        @JvmStatic @AfterClass
-        fun stop() = server.close()
+        @get:ClassRule @JvmStatic
+        val enrolled = Enrolled(ABILOV, KeyStorage.FILE)
     }
 }

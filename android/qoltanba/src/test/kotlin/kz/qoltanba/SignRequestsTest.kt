@@ -13,8 +13,7 @@ import kz.qoltanba.testing.Answer
 import kz.qoltanba.testing.Enrolled
 import kz.qoltanba.testing.Http
 import kz.qoltanba.testing.TestServer
-import org.junit.AfterClass
-import org.junit.BeforeClass
+import org.junit.ClassRule
 import org.junit.Test
 import java.util.Base64
 import kotlin.test.assertEquals
@@ -71,16 +70,8 @@ class SignRequestsTest {
     }
 
     companion object {
-        private lateinit var server: TestServer
-        private lateinit var enrolled: Enrolled
-
-        @JvmStatic @BeforeClass
-        fun start() {
-            server = TestServer()
-            enrolled = Enrolled(server, ABILOV, KeyStorage.HARDWARE)
-        }
-
-        @JvmStatic @AfterClass
-        fun stop() = server.close()
+        @get:ClassRule @JvmStatic
+        val enrolled = Enrolled(ABILOV, KeyStorage.HARDWARE)
+        private val server get() = enrolled.server
     }
 }

@@ -8,28 +8,45 @@ import kz.qoltanba.EnrollmentResult
 import kz.qoltanba.JcaKeyStore
 import kz.qoltanba.Wallet
 import kz.qoltanba.approveSelfie
+import kz.qoltanba.ffi.FlowConfig
 import kz.qoltanba.ffi.IssuedCertificates
 import kz.qoltanba.ffi.KeyPasswordPrompt
 import kz.qoltanba.ffi.KeyStorage
 import kz.qoltanba.ffi.PinPrompt
+import org.junit.rules.ExternalResource
 import java.io.File
 import kotlin.test.assertIs
 
-/** [citizen] enrolled against [server] with the enrollment test's services, keys kept in [storage]. */
-class Enrolled(val server: TestServer, citizen: DemoCitizen, storage: KeyStorage) {
+/**
+ * A class rule: a fresh [TestServer] with [citizen] enrolled against it (the enrollment test's services, keys
+ * kept in [storage]) before the class's tests, the server stopped after them.
+ */
+class Enrolled(private val citizen: DemoCitizen, private val storage: KeyStorage) : ExternalResource() {
     val keys = JcaKeyStore()
-    val config = config(server.url)
-    val certificates: IssuedCertificates = runBlocking {
-        Enrollment(config, services(server, citizen, storage, keys)).use { enrollment ->
-            val review = launch(start = CoroutineStart.UNDISPATCHED) { approveSelfie(enrollment, server, citizen.iin) }
-            val result = enrollment.run()
-            review.join()
-            assertIs<EnrollmentResult.Enrolled>(result).certificates
+    lateinit var server: TestServer
+        private set
+    lateinit var config: FlowConfig
+        private set
+    lateinit var certificates: IssuedCertificates
+        private set
+
+    /** The CA chain of the enrollment, as a PEM file for `openssl -CAfile`. */
+    val chainFile: File by lazy { File(tempDir("qoltanba-chain"), "chain.pem").apply { writeText(certificates.chainPem) } }
+
+    override fun before() {
+        server = TestServer()
+        config = config(server.url)
+        certificates = runBlocking {
+            Enrollment(config, services(server, citizen, storage, keys)).use { enrollment ->
+                val review = launch(start = CoroutineStart.UNDISPATCHED) { approveSelfie(enrollment, server, citizen.iin) }
+                val result = enrollment.run()
+                review.join()
+                assertIs<EnrollmentResult.Enrolled>(result).certificates
+            }
         }
     }
 
-    /** The CA chain of the enrollment, as a PEM file for `openssl -CAfile`. */
-    val chainFile: File = File(tempDir("qoltanba-chain"), "chain.pem").apply { writeText(certificates.chainPem) }
+    override fun after() = server.close()
 
     /** The citizen's wallet, with the PIN and key password [pin] and [passwords] give. */
     fun wallet(pin: PinPrompt = FixedPin(), passwords: KeyPasswordPrompt = FixedPassword()) = Wallet(config, pin, passwords, keys)
