@@ -224,40 +224,31 @@ impl Page {
 
     /// The QR text of the frame the page shows now.
     async fn frame(&self) -> String {
-        let response = self
-            .http
-            .get(format!("{}{}", self.url, paths::login_session_qr(self.id)))
-            .header("Cookie", &self.cookie)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
+        let response = self.send(self.http.get(self.path(paths::login_session_qr(self.id)))).await;
         response.headers()[QR_TEXT_HEADER].to_str().unwrap().to_owned()
     }
 
     async fn status(&self) -> LoginStatus {
-        let response = self
-            .http
-            .get(format!("{}{}", self.url, paths::login_session(self.id)))
-            .header("Cookie", &self.cookie)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        response.json().await.unwrap()
+        self.send(self.http.get(self.path(paths::login_session(self.id)))).await.json().await.unwrap()
     }
 
     async fn complete(&self) -> LoggedIn {
-        let response = self
+        let request = self
             .http
-            .post(format!("{}{}", self.url, paths::login_session_completion(self.id)))
-            .header(IDEMPOTENCY_KEY_HEADER, Uuid::new_v4().to_string())
-            .header("Cookie", &self.cookie)
-            .send()
-            .await
-            .unwrap();
+            .post(self.path(paths::login_session_completion(self.id)))
+            .header(IDEMPOTENCY_KEY_HEADER, Uuid::new_v4().to_string());
+        self.send(request).await.json().await.unwrap()
+    }
+
+    fn path(&self, path: String) -> String {
+        format!("{}{path}", self.url)
+    }
+
+    /// Sends `request` as this browser (its cookie); the answer must be 200.
+    async fn send(&self, request: reqwest::RequestBuilder) -> reqwest::Response {
+        let response = request.header("Cookie", &self.cookie).send().await.unwrap();
         assert_eq!(response.status(), 200);
-        response.json().await.unwrap()
+        response
     }
 }
 
